@@ -29,7 +29,7 @@ public interface Membership {
      *         the address cannot be bound
      */
     static Mono<Membership> start(MembershipConfig config) {
-        return MembershipNode.start(config).map(n -> (Membership) null);
+        return MembershipNode.start(config).map(n -> (Membership) n);
     }
 
     /** @return this node as the others see it */

@@ -60,7 +60,10 @@ public final class MembershipConfig {
     private final int eventBufferSize;
     private final int messageBufferSize;
     private final int maxUserMessageBytes;
+    private final Duration reconnectInterval;
+    private final Duration reconnectTimeout;
     private final Scheduler scheduler;
+    private final Scheduler deliveryScheduler;
     private final RandomGenerator random;
     private final TransportFactory transport;
     private final MeterRegistry meterRegistry;
@@ -92,7 +95,10 @@ public final class MembershipConfig {
         this.eventBufferSize = b.eventBufferSize;
         this.messageBufferSize = b.messageBufferSize;
         this.maxUserMessageBytes = b.maxUserMessageBytes;
+        this.reconnectInterval = b.reconnectInterval;
+        this.reconnectTimeout = b.reconnectTimeout;
         this.scheduler = b.scheduler;
+        this.deliveryScheduler = b.deliveryScheduler;
         this.random = b.random != null ? b.random : new Random();
         this.transport = b.transport;
         this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : new SimpleMeterRegistry();
@@ -136,7 +142,10 @@ public final class MembershipConfig {
         b.eventBufferSize = eventBufferSize;
         b.messageBufferSize = messageBufferSize;
         b.maxUserMessageBytes = maxUserMessageBytes;
+        b.reconnectInterval = reconnectInterval;
+        b.reconnectTimeout = reconnectTimeout;
         b.scheduler = scheduler;
+        b.deliveryScheduler = deliveryScheduler;
         b.random = random;
         b.transport = transport;
         b.meterRegistry = meterRegistry;
@@ -195,8 +204,14 @@ public final class MembershipConfig {
     public int messageBufferSize() { return messageBufferSize; }
     /** @return the largest user broadcast accepted */
     public int maxUserMessageBytes() { return maxUserMessageBytes; }
-    /** @return the scheduler that runs the protocol, or null for a dedicated single thread */
+    /** @return how often a failed member is contacted again, to heal partitions */
+    public Duration reconnectInterval() { return reconnectInterval; }
+    /** @return how long failed members are remembered for reconnection */
+    public Duration reconnectTimeout() { return reconnectTimeout; }
+    /** @return the scheduler that runs the protocol, or null for the shared protocol scheduler */
     public Scheduler scheduler() { return scheduler; }
+    /** @return where subscribers of views, events and messages are called, or null for bounded-elastic */
+    public Scheduler deliveryScheduler() { return deliveryScheduler; }
     /** @return the source of randomness (seedable for deterministic runs) */
     public RandomGenerator random() { return random; }
     /** @return the transport, or null for real UDP and TCP sockets */
@@ -235,7 +250,10 @@ public final class MembershipConfig {
         private int eventBufferSize = 10_000;
         private int messageBufferSize = 10_000;
         private int maxUserMessageBytes = 64 * 1024;
+        private Duration reconnectInterval = Duration.ofSeconds(30);
+        private Duration reconnectTimeout = Duration.ofHours(24);
         private Scheduler scheduler;
+        private Scheduler deliveryScheduler;
         private RandomGenerator random;
         private TransportFactory transport;
         private MeterRegistry meterRegistry;
@@ -319,9 +337,21 @@ public final class MembershipConfig {
         /** @param v largest user broadcast; default 64 KiB (sent over TCP when it does not fit a packet)
          *  @return this builder */
         public Builder maxUserMessageBytes(int v) { this.maxUserMessageBytes = v; return this; }
-        /** @param v the protocol's scheduler; default a dedicated single thread per node
+        /** @param v how often to contact one failed member again, as serf does, so partitions heal;
+         *  default 30 s
+         *  @return this builder */
+        public Builder reconnectInterval(Duration v) { this.reconnectInterval = v; return this; }
+        /** @param v how long failed members are remembered for reconnection; default 24 h (serf's)
+         *  @return this builder */
+        public Builder reconnectTimeout(Duration v) { this.reconnectTimeout = v; return this; }
+        /** @param v the protocol's scheduler (each node uses one serial worker of it); default a
+         *  shared parallel scheduler named {@code grapevine-protocol}; the testkit passes a virtual-time one
          *  @return this builder */
         public Builder scheduler(Scheduler v) { this.scheduler = v; return this; }
+        /** @param v where subscribers are called, so slow subscribers never run on the protocol
+         *  thread; default {@code Schedulers.boundedElastic()}
+         *  @return this builder */
+        public Builder deliveryScheduler(Scheduler v) { this.deliveryScheduler = v; return this; }
         /** @param v randomness; default an unseeded {@link Random}
          *  @return this builder */
         public Builder random(RandomGenerator v) { this.random = v; return this; }
@@ -376,6 +406,8 @@ public final class MembershipConfig {
             positive("streamTimeout", or(streamTimeout, profile.streamTimeout));
             positive("joinRetry initial", joinRetryInitial);
             positive("leaveTimeout", leaveTimeout);
+            positive("reconnectInterval", reconnectInterval);
+            positive("reconnectTimeout", reconnectTimeout);
             if (joinRetryMax == null || joinRetryMax.compareTo(joinRetryInitial) < 0) {
                 throw new IllegalArgumentException("joinRetry max must be at least the initial delay");
             }

@@ -1,0 +1,120 @@
+package io.grapevine.membership;
+
+import static io.grapevine.membership.LoopbackCluster.WAIT;
+import static io.grapevine.membership.LoopbackCluster.allAlive;
+import static io.grapevine.membership.LoopbackCluster.await;
+import static io.grapevine.membership.LoopbackCluster.stateIs;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+
+/** Whole nodes on real UDP and TCP sockets on loopback. */
+class LoopbackMembershipTest {
+
+    @Test
+    void fiveNodesConvergeAndEveryoneSeesEveryoneAlive() {
+        try (LoopbackCluster c = new LoopbackCluster()) {
+            for (int i = 1; i <= 5; i++) {
+                c.start("n" + i);
+            }
+            for (Membership m : c.nodes) {
+                MembershipView v = await(m, allAlive(5));
+                assertThat(v.members()).extracting(Member::name).containsExactly("n1", "n2", "n3", "n4", "n5");
+                assertThat(v.localName()).isEqualTo(m.local().name());
+            }
+        }
+    }
+
+    @Test
+    void aShutDownNodeIsFailedEverywhereAndALeavingNodeIsLeft() {
+        try (LoopbackCluster c = new LoopbackCluster()) {
+            for (int i = 1; i <= 5; i++) {
+                c.start("n" + i);
+            }
+            c.nodes.forEach(m -> await(m, allAlive(5)));
+            List<MembershipEvent> seenByN1 = new CopyOnWriteArrayList<>();
+            Disposable sub = c.nodes.get(0).events().subscribe(seenByN1::add);
+
+            c.nodes.get(4).shutdown().block(WAIT);
+            c.nodes.get(3).leave().block(WAIT);
+            for (Membership m : c.nodes.subList(0, 3)) {
+                await(m, stateIs("n5", MemberState.DEAD).and(stateIs("n4", MemberState.LEFT)));
+            }
+            sub.dispose();
+            assertThat(seenByN1).filteredOn(e -> e.member().name().equals("n5")).extracting(MembershipEvent::type)
+                    .contains(MembershipEvent.Type.FAILED);
+            assertThat(seenByN1).filteredOn(e -> e.member().name().equals("n4")).extracting(MembershipEvent::type)
+                    .containsExactly(MembershipEvent.Type.LEFT);
+        }
+    }
+
+    @Test
+    void tagsAndBroadcastsReachEveryone() {
+        try (LoopbackCluster c = new LoopbackCluster()) {
+            for (int i = 1; i <= 4; i++) {
+                c.start("n" + i, b -> b.tags(Map.of("zone", "a")));
+            }
+            c.nodes.forEach(m -> await(m, allAlive(4)));
+            List<List<String>> received = new CopyOnWriteArrayList<>();
+            List<Disposable> subs = c.nodes.stream().map(m -> {
+                List<String> inbox = new CopyOnWriteArrayList<>();
+                received.add(inbox);
+                return m.messages().subscribe(b -> inbox.add(new String(b, StandardCharsets.UTF_8)));
+            }).toList();
+
+            c.nodes.get(2).setTags(Map.of("zone", "b", "role", "db")).block(WAIT);
+            c.nodes.get(1).broadcast("hello".getBytes(StandardCharsets.UTF_8)).block(WAIT);
+            byte[] big = "x".repeat(5000).getBytes(StandardCharsets.UTF_8);
+            c.nodes.get(0).broadcast(big).block(WAIT);
+
+            for (Membership m : c.nodes) {
+                await(m, v -> LoopbackCluster.tagsOf(v, "n3").equals(Map.of("zone", "b", "role", "db")));
+            }
+            long incarnation = c.nodes.get(2).local().incarnation();
+            assertThat(incarnation).isGreaterThan(1);
+            // Every other node hears both messages: the small by gossip, the big by stream.
+            for (int i = 0; i < 4; i++) {
+                List<String> inbox = received.get(i);
+                List<String> expected = new java.util.ArrayList<>();
+                if (i != 1) {
+                    expected.add("hello");
+                }
+                if (i != 0) {
+                    expected.add("x".repeat(5000));
+                }
+                reactor.core.publisher.Flux.interval(java.time.Duration.ofMillis(20))
+                        .filter(t -> inbox.containsAll(expected)).blockFirst(WAIT);
+                assertThat(inbox).containsExactlyInAnyOrderElementsOf(expected);
+            }
+            subs.forEach(Disposable::dispose);
+        }
+    }
+
+    @Test
+    void aRestartedNodeRejoinsUnderItsOldName() {
+        try (LoopbackCluster c = new LoopbackCluster()) {
+            for (int i = 1; i <= 3; i++) {
+                c.start("n" + i);
+            }
+            c.nodes.forEach(m -> await(m, allAlive(3)));
+            Membership old = c.nodes.get(2);
+            java.net.InetSocketAddress addr = old.local().address();
+            old.shutdown().block(WAIT);
+            await(c.nodes.get(0), stateIs("n3", MemberState.DEAD));
+            long deadIncarnation = c.nodes.get(0).view().member("n3").orElseThrow().incarnation();
+
+            Membership again = Membership.start(LoopbackCluster.fast("n3").bind(addr)
+                    .seeds(List.of(c.nodes.get(0).local().address())).build()).block(WAIT);
+            c.nodes.set(2, again);
+            for (Membership m : c.nodes) {
+                MembershipView v = await(m, allAlive(3));
+                assertThat(v.member("n3").orElseThrow().incarnation()).isGreaterThan(deadIncarnation);
+            }
+        }
+    }
+}
