@@ -32,6 +32,8 @@ import io.grapevine.membership.internal.protocol.PushPullSync;
 import io.grapevine.membership.internal.protocol.RateLimitedLog;
 import io.grapevine.membership.internal.protocol.Reconnector;
 import io.grapevine.membership.internal.protocol.SeedJoiner;
+import io.grapevine.membership.internal.protocol.SerfIntents;
+import io.grapevine.membership.internal.protocol.UserBroadcasts;
 import io.grapevine.membership.internal.transport.NettyTransportFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -83,7 +85,9 @@ public final class MembershipNode implements Membership {
     private Prober.Endpoint endpoint;
     private MemberTable table;
     private MembershipState state;
-    private BroadcastQueue userBroadcasts;
+    private UserBroadcasts userBroadcasts;
+    private BroadcastQueue userQueue;
+    private SerfIntents serfIntents;
     private AckTracker acks;
     private PacketSender sender;
     private Prober prober;
@@ -141,18 +145,25 @@ public final class MembershipNode implements Membership {
         table = new MemberTable(config.random());
         Awareness awareness = new Awareness(config.awarenessMaxMultiplier());
         BroadcastQueue memberBroadcasts = new BroadcastQueue(config.retransmitMult(), table::size, MAX_MEMBER_BROADCASTS);
-        userBroadcasts = new BroadcastQueue(config.retransmitMult(), table::size, MAX_USER_BROADCASTS);
+        userQueue = new BroadcastQueue(config.retransmitMult(), table::size, MAX_USER_BROADCASTS);
+        userBroadcasts = new UserBroadcasts(userQueue, config.random(), publisher::message, clock,
+                config.gossipToTheDead().multipliedBy(10));
         long probeInterval = config.probeInterval().toMillis();
         state = new MembershipState(name, table, memberBroadcasts, awareness, clock, metrics, new Listener(),
                 config.suspicionMult(), config.suspicionMaxTimeoutMult(), probeInterval);
         acks = new AckTracker(clock);
-        sender = new PacketSender(t, packetLayers, table, memberBroadcasts, userBroadcasts, metrics,
+        sender = new PacketSender(t, packetLayers, table, memberBroadcasts, userQueue, metrics,
                 config.keyring() != null);
         pushPull = new PushPullSync(state, clock, t, streamLayers, metrics, config.streamTimeout());
         prober = new Prober(name, endpoint, table, state, acks, sender, awareness, clock, metrics, this::tcpPing,
                 this::reaped, probeInterval, config.probeTimeout().toMillis(), config.indirectChecks(),
                 config.gossipToTheDead().toMillis());
-        inbound = new InboundPackets(name, endpoint, state, acks, sender, clock, metrics, publisher::message,
+        serfIntents = new SerfIntents(name);
+        inbound = new InboundPackets(name, endpoint, state, acks, sender, clock, metrics, body -> {
+            if (!serfIntents.witness(body)) {
+                userBroadcasts.received(body);
+            }
+        },
                 config.probeTimeout().toMillis());
         Gossiper gossiper = new Gossiper(name, table, sender, clock, config.gossipNodes(),
                 config.gossipToTheDead().toMillis());
@@ -163,6 +174,8 @@ public final class MembershipNode implements Membership {
         reconnector = new Reconnector(table, pushPull, joiner, clock, config.random(), config.reconnectTimeout());
 
         state.start(ip, adv.getPort(), SerfTags.encode(config.tags()), 1);
+        // serf members order joins and leaves by their intents; announce ours as serf does.
+        userQueue.enqueue(null, serfIntents.joinIntent(), null);
         ready = true;
 
         timers.add(clock.every(prober::tick, jitter(probeInterval), probeInterval));
@@ -372,9 +385,8 @@ public final class MembershipNode implements Membership {
             }
             return payload.clone();
         }).flatMap(copy -> {
-            byte[] packet = WireCodec.encode(new Message.UserPacket(copy));
-            if (packet.length <= PacketSender.MAX_PACKET / 2) {
-                return onWorker(() -> userBroadcasts.enqueue(null, packet, null));
+            if (copy.length <= PacketSender.MAX_PACKET / 2) {
+                return onWorker(() -> userBroadcasts.enqueue(userBroadcasts.encode(copy)));
             }
             // Too big for gossip: send it to every live member over a stream, like memberlist's SendReliable.
             return Mono.<List<InetSocketAddress>>create(sink -> clock.execute(() -> {
@@ -414,9 +426,12 @@ public final class MembershipNode implements Membership {
                 if (!state.anyOtherAlive()) {
                     state.leave(() -> { });
                     sink.success();
-                } else {
-                    state.leave(sink::success);
+                    return;
                 }
+                // As serf does: first the leave intent (so serf members say "left", not
+                // "failed"), and once it has been gossiped, the dead message about ourselves.
+                userQueue.enqueue(null, serfIntents.leaveIntent(),
+                        () -> clock.execute(() -> state.leave(sink::success)));
             });
         }).timeout(config.leaveTimeout(), timeoutScheduler())
                 .onErrorResume(TimeoutException.class, e -> {

@@ -1,0 +1,92 @@
+package io.grapevine.membership.internal.protocol;
+
+import io.grapevine.membership.internal.codec.DropException;
+import io.grapevine.membership.internal.codec.GoMsgpackReader;
+import io.grapevine.membership.internal.codec.GoMsgpackWriter;
+import io.grapevine.membership.internal.codec.Message;
+import io.grapevine.membership.internal.codec.WireCodec;
+
+/**
+ * What it takes to be a good citizen in a serf cluster. Serf layers its own messages over
+ * memberlist user messages ({@code [serf type][msgpack]}); two of them matter for membership:
+ * a join intent (type 1) and a leave intent (type 0), ordered by serf's Lamport clock. Serf
+ * reports a member {@code left} rather than {@code failed} only when a leave intent newer than
+ * anything it has seen arrives before the member's dead message. This class keeps a Lamport
+ * clock that witnesses serf's intents, and writes ours. Runs on the protocol worker.
+ */
+public final class SerfIntents {
+    /** serf's messageLeaveType. */
+    public static final int LEAVE = 0;
+    /** serf's messageJoinType. */
+    public static final int JOIN = 1;
+
+    private final String self;
+    private long clock;
+
+    /** @param self this node's name */
+    public SerfIntents(String self) {
+        this.self = self;
+    }
+
+    /** @return the Lamport time: one more than the highest time witnessed or issued */
+    public long time() {
+        return clock;
+    }
+
+    /** @return a user packet carrying serf's join intent for this node */
+    public byte[] joinIntent() {
+        long t = ++clock;
+        byte[] body = new GoMsgpackWriter().rawByte(JOIN).mapHeader(2)
+                .string("LTime").integer(t)
+                .string("Node").string(self)
+                .toByteArray();
+        return WireCodec.encode(new Message.UserPacket(body));
+    }
+
+    /** @return a user packet carrying serf's leave intent for this node */
+    public byte[] leaveIntent() {
+        long t = ++clock;
+        byte[] body = new GoMsgpackWriter().rawByte(LEAVE).mapHeader(3)
+                .string("LTime").integer(t)
+                .string("Node").string(self)
+                .string("Prune").bool(false)
+                .toByteArray();
+        return WireCodec.encode(new Message.UserPacket(body));
+    }
+
+    /**
+     * Looks at a user message: if it is one of serf's intents, witnesses its time.
+     *
+     * @param body the user message body
+     * @return true when it was a well-formed serf intent (consumed, not an application message)
+     */
+    public boolean witness(byte[] body) {
+        if (body.length < 2 || ((body[0] & 0xFF) != LEAVE && (body[0] & 0xFF) != JOIN)) {
+            return false;
+        }
+        try {
+            GoMsgpackReader r = new GoMsgpackReader(body, 1, body.length);
+            int n = r.readMapHeader("serf intent");
+            long ltime = -1;
+            String node = null;
+            for (int i = 0; i < n; i++) {
+                String key = r.readKey();
+                switch (key) {
+                    case "LTime" -> ltime = r.readInteger("LTime", 0, Long.MAX_VALUE);
+                    case "Node" -> node = r.readString("Node", 256);
+                    default -> r.skipValue();
+                }
+            }
+            if (ltime < 0 || node == null || r.remaining() != 0) {
+                return false;
+            }
+            // Lamport: the next time we issue must be after everything witnessed.
+            if (ltime >= clock) {
+                clock = ltime + 1;
+            }
+            return true;
+        } catch (DropException e) {
+            return false;
+        }
+    }
+}
