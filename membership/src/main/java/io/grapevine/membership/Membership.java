@@ -56,10 +56,14 @@ public interface Membership {
     Mono<Void> setTags(Map<String, String> tags);
 
     /**
-     * Gossips application bytes to every member.
+     * Sends application bytes to every member. Payloads up to 700 bytes are gossiped
+     * epidemically (every member that receives one passes it on once; duplicates are dropped), so
+     * each member receives it once, in O(log n) gossip rounds, as long as it stays connected.
+     * Larger payloads go to each live member directly over TCP. Delivery is best effort: a
+     * member that is down or partitioned at the time misses it.
      *
      * @param payload the bytes, at most {@link MembershipConfig#maxUserMessageBytes()}
-     * @return completes once queued
+     * @return completes once queued (small) or sent to every live member (large)
      */
     Mono<Void> broadcast(byte[] payload);
 

@@ -119,7 +119,8 @@ public final class MembershipNode implements Membership {
     public static Mono<MembershipNode> start(MembershipConfig config) {
         Objects.requireNonNull(config, "config");
         MembershipNode node = new MembershipNode(config);
-        TransportFactory factory = config.transport() != null ? config.transport() : new NettyTransportFactory();
+        TransportFactory factory = config.transport() != null ? config.transport()
+                : new NettyTransportFactory(config.meterRegistry(), config.nodeName());
         return factory.bind(config.bind(), node.new Inbound())
                 .flatMap(t -> Mono.<MembershipNode>create(sink -> node.clock.execute(() -> {
                     try {

@@ -10,7 +10,8 @@ public final class DropException extends Exception {
 
     /**
      * @param reason short metric tag: {@code malformed}, {@code crc}, {@code decrypt},
-     *               {@code plaintext}, {@code compression}, {@code oversized}, {@code unknown-type}
+     *               {@code plaintext}, {@code compression}, {@code oversized}, {@code unknown-type},
+     *               {@code truncated} (compound parts cut off)
      * @param detail what was wrong, for a rate-limited log line
      */
     public DropException(String reason, String detail) {

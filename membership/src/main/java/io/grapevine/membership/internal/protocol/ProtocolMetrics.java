@@ -107,8 +107,12 @@ public final class ProtocolMetrics {
 
     /** @return a snapshot of the counters */
     public MembershipStats snapshot() {
+        // Drops are read from the registry, so the transport's own drops (counted under the same
+        // meter name and node tag) are included.
         Map<String, Long> d = new TreeMap<>();
-        drops.forEach((k, v) -> d.put(k, (long) v.count()));
+        for (Counter c : registry.find("grapevine.membership.drops").tag("node", node).counters()) {
+            d.merge(c.getId().getTag("reason"), (long) c.count(), Long::sum);
+        }
         return new MembershipStats((long) packetsIn.count(), (long) packetsOut.count(), (long) bytesIn.count(),
                 (long) bytesOut.count(), (long) (probesOk.count() + probesFailed.count()), (long) probesFailed.count(),
                 (long) suspicions.count(), (long) refutations.count(), d);
