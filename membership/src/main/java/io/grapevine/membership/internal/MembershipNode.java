@@ -29,7 +29,6 @@ import io.grapevine.membership.internal.protocol.Prober;
 import io.grapevine.membership.internal.protocol.ProtocolClock;
 import io.grapevine.membership.internal.protocol.ProtocolMetrics;
 import io.grapevine.membership.internal.protocol.PushPullSync;
-import io.grapevine.membership.internal.protocol.RateLimitedLog;
 import io.grapevine.membership.internal.protocol.Reconnector;
 import io.grapevine.membership.internal.protocol.SeedJoiner;
 import io.grapevine.membership.internal.protocol.SerfIntents;
@@ -102,7 +101,7 @@ public final class MembershipNode implements Membership {
         Scheduler scheduler = config.scheduler() != null ? config.scheduler() : SharedSchedulers.protocol();
         this.clock = new ProtocolClock(scheduler);
         this.metrics = new ProtocolMetrics(config.meterRegistry(), name);
-        this.peerLog = new RateLimitedLog(log, clock::now, 10_000);
+        this.peerLog = new RateLimitedLog(log, Duration.ofSeconds(10), () -> clock.now() * 1_000_000L);
         this.packetLayers = new PacketLayers(config.keyring(), config.compressOutbound());
         this.streamLayers = new StreamLayers(config.keyring(), config.compressOutbound());
         Scheduler delivery = config.deliveryScheduler() != null ? config.deliveryScheduler() : Schedulers.boundedElastic();

@@ -4,6 +4,7 @@ import io.grapevine.membership.MemberState;
 import io.grapevine.membership.internal.codec.Message;
 import io.grapevine.membership.internal.codec.WireCodec;
 import java.net.InetSocketAddress;
+import io.grapevine.membership.internal.RateLimitedLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +94,7 @@ public final class Prober {
         this.probeTimeoutMillis = probeTimeoutMillis;
         this.indirectChecks = indirectChecks;
         this.reapAfterMillis = reapAfterMillis;
-        this.warnings = new RateLimitedLog(log, clock::now, 60_000);
+        this.warnings = new RateLimitedLog(log, Duration.ofMinutes(1), () -> clock.now() * 1_000_000L);
     }
 
     /** One probe-interval tick: start a probe unless one is still running. */

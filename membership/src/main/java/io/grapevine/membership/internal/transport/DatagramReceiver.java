@@ -1,5 +1,6 @@
 package io.grapevine.membership.internal.transport;
 
+import io.grapevine.membership.internal.RateLimitedLog;
 import io.grapevine.membership.Transport;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler;

@@ -1,5 +1,6 @@
 package io.grapevine.membership.internal.transport;
 
+import io.grapevine.membership.internal.RateLimitedLog;
 import io.grapevine.membership.Transport;
 import io.grapevine.membership.internal.codec.DropException;
 import io.netty.channel.Channel;

@@ -31,9 +31,9 @@ import java.util.concurrent.ConcurrentMap;
 public final class TransportMeters {
 
     /** Meter name of byte counters. */
-    public static final String BYTES = "grapevine.membership.bytes";
+    public static final String BYTES = "grapevine.membership.transport.bytes";
     /** Meter name of datagram counters. */
-    public static final String PACKETS = "grapevine.membership.packets";
+    public static final String PACKETS = "grapevine.membership.transport.packets";
     /** Meter name of drop counters. */
     public static final String DROPS = "grapevine.membership.drops";
 

@@ -1,4 +1,4 @@
-package io.grapevine.membership.internal.transport;
+package io.grapevine.membership.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.grapevine.membership.internal.transport;
+package io.grapevine.membership.internal;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -14,7 +14,7 @@ import org.slf4j.Logger;
  * with the next line for that reason. Lock-free: a race between two threads at the window's
  * edge lets exactly one of them log.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
 
     private final Logger log;
     private final long intervalNanos;
@@ -31,13 +31,19 @@ final class RateLimitedLog {
         }
     }
 
-    RateLimitedLog(Logger log, Duration interval, LongSupplier nanoClock) {
+    /**
+     * @param log       where to log
+     * @param interval  minimum time between two lines of one reason
+     * @param nanoClock time in nanoseconds (the protocol passes its scheduler's clock)
+     */
+    public RateLimitedLog(Logger log, Duration interval, LongSupplier nanoClock) {
         this.log = log;
         this.intervalNanos = interval.toNanos();
         this.nanoClock = nanoClock;
     }
 
-    RateLimitedLog(Logger log) {
+    /** @param log where to log, at most once per reason per 10 s of wall time */
+    public RateLimitedLog(Logger log) {
         this(log, Duration.ofSeconds(10), System::nanoTime);
     }
 
@@ -49,7 +55,7 @@ final class RateLimitedLog {
      * @param args    the arguments
      * @return whether the line was written
      */
-    boolean warn(String reason, String message, Object... args) {
+    public boolean warn(String reason, String message, Object... args) {
         long now = nanoClock.getAsLong();
         Window window = windows.computeIfAbsent(reason, r -> new Window(now));
         long next = window.nextAllowed.get();
