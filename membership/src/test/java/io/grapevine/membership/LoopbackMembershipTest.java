@@ -96,6 +96,37 @@ class LoopbackMembershipTest {
     }
 
     @Test
+    void aNodeWhoseSeedsAreDownStartsAndJoinsWhenASeedComesUp() throws Exception {
+        int port;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", 0))) {
+            port = probe.getLocalPort();
+        }
+        java.net.InetSocketAddress seed = new java.net.InetSocketAddress("127.0.0.1", port);
+        try (LoopbackCluster c = new LoopbackCluster()) {
+            Membership early = Membership.start(LoopbackCluster.fast("early").seeds(List.of(seed)).build()).block(WAIT);
+            c.nodes.add(early);
+            assertThat(early.view().live()).extracting(Member::name).containsExactly("early");
+            Membership late = Membership.start(LoopbackCluster.fast("seed").bind(seed).build()).block(WAIT);
+            c.nodes.add(late);
+            await(early, allAlive(2));
+            await(late, allAlive(2));
+        }
+    }
+
+    @Test
+    void aClusterThatCompressesEverythingItSendsConverges() {
+        try (LoopbackCluster c = new LoopbackCluster()) {
+            for (int i = 1; i <= 3; i++) {
+                c.start("z" + i, b -> b.compressOutbound(true).tags(Map.of("role", "r".repeat(100))));
+            }
+            for (Membership m : c.nodes) {
+                await(m, allAlive(3));
+            }
+            assertThat(c.nodes.get(0).stats().drops()).isZero();
+        }
+    }
+
+    @Test
     void aRestartedNodeRejoinsUnderItsOldName() {
         try (LoopbackCluster c = new LoopbackCluster()) {
             for (int i = 1; i <= 3; i++) {
