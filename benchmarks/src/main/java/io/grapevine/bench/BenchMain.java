@@ -25,6 +25,10 @@ public final class BenchMain {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
+            case "ring" -> io.grapevine.bench.ring.RingBench.main(rest);
+            case "simulate" -> io.grapevine.bench.simulate.SimulateBench.main(rest);
+            case "repair" -> io.grapevine.bench.repair.RepairBench.main(rest);
+            case "peers" -> io.grapevine.bench.peers.PeersBench.main(rest);
             default -> {
                 System.err.println("unknown command: " + args[0]);
                 usage();
@@ -37,5 +41,9 @@ public final class BenchMain {
         System.err.println("usage: java -jar grapevine-benchmarks.jar <command> [options]");
         System.err.println("commands:");
         System.err.println("  jmh <regex> [jmh options]   run the JMH benchmarks matching regex");
+        System.err.println("  ring [--sizes 100,1000] [--steps 50] [--seed 42]   ring placement vs random vnodes and jump hash");
+        System.err.println("  simulate [--nodes N[,N..]] [--loss p] [--minutes m] [--crashes k] [--seed s]   testkit clusters vs SWIM/Lifeguard theory");
+        System.err.println("  repair [--keys N]           Merkle repair bytes vs the floor and a Cassandra-style baseline");
+        System.err.println("  peers [--nodes 16] [--repeats 3] [--rest-seconds 30]   membership vs serf agents and ScaleCube, real processes");
     }
 }

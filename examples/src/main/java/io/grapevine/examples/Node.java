@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 
 /**
  * One Grapevine node as a process, printing every membership event: handy for joining an
@@ -22,7 +23,8 @@ import java.util.concurrent.CountDownLatch;
  *      --seeds 127.0.0.1:7946 [--tag zone=a] [--encrypt BASE64KEY] [--profile lan|wan|local]
  * </pre>
  * Standard input: {@code leave} leaves gracefully and exits; {@code tags k=v,...} changes the
- * tags; end of input or SIGTERM shuts down.
+ * tags; {@code view} prints one line {@code VIEW name=STATE,...} with every member this node
+ * knows, sorted by name; end of input or SIGTERM shuts down.
  */
 public final class Node {
     private Node() {
@@ -79,6 +81,11 @@ public final class Node {
                 }
                 node.setTags(t).block();
                 System.out.println("TAGGED " + t);
+            }
+            if (line.equals("view")) {
+                System.out.println("VIEW " + node.members().stream()
+                        .map(m -> m.name() + "=" + m.state())
+                        .collect(Collectors.joining(",")));
             }
         }
         System.exit(0);

@@ -45,6 +45,13 @@ class LoopbackMembershipTest {
             for (Membership m : c.nodes.subList(0, 3)) {
                 await(m, stateIs("n5", MemberState.DEAD).and(stateIs("n4", MemberState.LEFT)));
             }
+            // Events are delivered on their own thread: wait for them, then check what they said.
+            reactor.core.publisher.Flux.interval(java.time.Duration.ofMillis(20))
+                    .filter(t -> seenByN1.stream().anyMatch(e -> e.member().name().equals("n5")
+                            && e.type() == MembershipEvent.Type.FAILED)
+                            && seenByN1.stream().anyMatch(e -> e.member().name().equals("n4")
+                            && e.type() == MembershipEvent.Type.LEFT))
+                    .blockFirst(WAIT);
             sub.dispose();
             assertThat(seenByN1).filteredOn(e -> e.member().name().equals("n5")).extracting(MembershipEvent::type)
                     .contains(MembershipEvent.Type.FAILED);

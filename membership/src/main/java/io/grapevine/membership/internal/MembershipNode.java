@@ -160,8 +160,10 @@ public final class MembershipNode implements Membership {
                 config.gossipToTheDead().toMillis());
         serfIntents = new SerfIntents(name);
         inbound = new InboundPackets(name, endpoint, state, acks, sender, clock, metrics, body -> {
-            if (!serfIntents.witness(body)) {
-                userBroadcasts.received(body);
+            switch (serfIntents.witness(body)) {
+                case NOT_AN_INTENT -> userBroadcasts.received(body);
+                case NEW_INTENT -> userQueue.enqueue(null, WireCodec.encode(new Message.UserPacket(body)), null);
+                case OLD_INTENT -> { }
             }
         },
                 config.probeTimeout().toMillis());
@@ -430,8 +432,15 @@ public final class MembershipNode implements Membership {
                 }
                 // As serf does: first the leave intent (so serf members say "left", not
                 // "failed"), and once it has been gossiped, the dead message about ourselves.
-                userQueue.enqueue(null, serfIntents.leaveIntent(),
-                        () -> clock.execute(() -> state.leave(sink::success)));
+                // The intent also goes straight to every live member, so that no serf agent
+                // can see the dead message first.
+                byte[] intent = serfIntents.leaveIntent();
+                for (NodeRecord r : table.all()) {
+                    if (!r.name().equals(name) && r.state().isLive()) {
+                        sender.sendAll(r.socketAddress(), List.of(intent));
+                    }
+                }
+                userQueue.enqueue(null, intent, () -> clock.execute(() -> state.leave(sink::success)));
             });
         }).timeout(config.leaveTimeout(), timeoutScheduler())
                 .onErrorResume(TimeoutException.class, e -> {

@@ -105,6 +105,12 @@ public final class GoMsgpackReader {
             return "";
         }
         int n = checkLength(field, len, maxBytes);
+        if (ascii(pos, n)) {
+            // Names and keys are ASCII almost always: valid UTF-8 as they are, no decoder needed.
+            String s = new String(buf, pos, n, StandardCharsets.ISO_8859_1);
+            pos += n;
+            return s;
+        }
         try {
             String s = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -116,6 +122,15 @@ public final class GoMsgpackReader {
             // A lossy decode would turn a name into another name that we would then gossip.
             throw malformed(field + " is not valid UTF-8");
         }
+    }
+
+    private boolean ascii(int from, int n) {
+        for (int i = from; i < from + n; i++) {
+            if (buf[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -36,6 +36,10 @@ public final class Gossiper {
 
     /** One gossip round. */
     public void tick() {
+        if (!sender.hasBroadcasts()) {
+            // Nothing to say: skip picking targets, the costly part of a round in a quiet cluster.
+            return;
+        }
         long now = clock.now();
         List<NodeRecord> targets = table.randomMembers(gossipNodes, r -> r.name.equals(self)
                 || r.state == MemberState.LEFT

@@ -94,6 +94,11 @@ public final class PacketSender {
         return true;
     }
 
+    /** @return whether any gossip is queued (a gossip round with none sends nothing) */
+    public boolean hasBroadcasts() {
+        return memberBroadcasts.size() > 0 || userBroadcasts.size() > 0;
+    }
+
     private List<byte[]> broadcasts(int room) {
         if (room <= 0) {
             return List.of();

@@ -1,5 +1,7 @@
 package io.grapevine.membership.internal.protocol;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.grapevine.membership.internal.codec.DropException;
 import io.grapevine.membership.internal.codec.GoMsgpackReader;
 import io.grapevine.membership.internal.codec.GoMsgpackWriter;
@@ -20,7 +22,19 @@ public final class SerfIntents {
     /** serf's messageJoinType. */
     public static final int JOIN = 1;
 
+    /** What a user message turned out to be. */
+    public enum Seen {
+        /** Not a serf intent: an application message. */
+        NOT_AN_INTENT,
+        /** An intent newer than any seen about its node: pass it on, as serf does. */
+        NEW_INTENT,
+        /** An intent already seen (or older): drop it. */
+        OLD_INTENT
+    }
+
     private final String self;
+    /** Newest intent time per node, so each intent is relayed once (serf's statusLTime). */
+    private final Cache<String, Long> newest = Caffeine.newBuilder().maximumSize(100_000).executor(Runnable::run).build();
     private long clock;
 
     /** @param self this node's name */
@@ -36,6 +50,7 @@ public final class SerfIntents {
     /** @return a user packet carrying serf's join intent for this node */
     public byte[] joinIntent() {
         long t = ++clock;
+        newest.put(self, t);
         byte[] body = new GoMsgpackWriter().rawByte(JOIN).mapHeader(2)
                 .string("LTime").integer(t)
                 .string("Node").string(self)
@@ -46,6 +61,7 @@ public final class SerfIntents {
     /** @return a user packet carrying serf's leave intent for this node */
     public byte[] leaveIntent() {
         long t = ++clock;
+        newest.put(self, t);
         byte[] body = new GoMsgpackWriter().rawByte(LEAVE).mapHeader(3)
                 .string("LTime").integer(t)
                 .string("Node").string(self)
@@ -55,14 +71,17 @@ public final class SerfIntents {
     }
 
     /**
-     * Looks at a user message: if it is one of serf's intents, witnesses its time.
+     * Looks at a user message: if it is one of serf's intents, witnesses its time and says
+     * whether it is news. Serf spreads intents by having every receiver pass on the ones it had
+     * not seen; a member that does not relay them can leave a serf agent reporting a graceful
+     * leave as a failure.
      *
      * @param body the user message body
-     * @return true when it was a well-formed serf intent (consumed, not an application message)
+     * @return whether it was an intent, and whether a new one
      */
-    public boolean witness(byte[] body) {
+    public Seen witness(byte[] body) {
         if (body.length < 2 || ((body[0] & 0xFF) != LEAVE && (body[0] & 0xFF) != JOIN)) {
-            return false;
+            return Seen.NOT_AN_INTENT;
         }
         try {
             GoMsgpackReader r = new GoMsgpackReader(body, 1, body.length);
@@ -78,15 +97,20 @@ public final class SerfIntents {
                 }
             }
             if (ltime < 0 || node == null || r.remaining() != 0) {
-                return false;
+                return Seen.NOT_AN_INTENT;
             }
             // Lamport: the next time we issue must be after everything witnessed.
             if (ltime >= clock) {
                 clock = ltime + 1;
             }
-            return true;
+            Long known = newest.getIfPresent(node);
+            if (known != null && known >= ltime) {
+                return Seen.OLD_INTENT;
+            }
+            newest.put(node, ltime);
+            return Seen.NEW_INTENT;
         } catch (DropException e) {
-            return false;
+            return Seen.NOT_AN_INTENT;
         }
     }
 }

@@ -1,0 +1,43 @@
+package io.grapevine.bench.peers;
+
+import java.util.List;
+
+/**
+ * What one cluster run measured; NaN (or empty lists) where a figure was not measured.
+ *
+ * @param label              the implementation
+ * @param nodes              cluster size
+ * @param error              why the run stopped early, or null
+ * @param startSeconds       launch of the seed -> every member reports all N alive
+ * @param startAfterReady    the last member reports itself started -> every member reports all N alive
+ * @param cpuStartPerNode    CPU seconds per member from launch to that moment
+ * @param everywhere         per SIGKILL: seconds until the last survivor reported the victim failed
+ * @param first              per SIGKILL: seconds until the first survivor did
+ * @param missedReports      survivors that never reported a victim failed within the deadline
+ * @param falsePositives     reports of a live (never killed) member as failed, removed or left
+ * @param liveSuspicions     suspicions raised against live members (serf, Grapevine: not ScaleCube, which does not report them)
+ * @param bytesPerNodeSecond IP bytes on the members' ports per member per second, cluster at rest
+ * @param cpuRestMillis      CPU milliseconds per member per second, cluster at rest
+ * @param rssMiBPerNode      resident memory per member at the end of the rest window
+ * @param notes              anything the reader should know
+ */
+record PeerResult(String label, int nodes, String error, double startSeconds, double startAfterReady,
+                  double cpuStartPerNode, List<Double> everywhere, List<Double> first, int missedReports,
+                  int falsePositives, int liveSuspicions, double bytesPerNodeSecond, double cpuRestMillis,
+                  double rssMiBPerNode, List<String> notes) {
+
+    /** @return the median, NaN for none */
+    static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** @return the maximum, NaN for none */
+    static double max(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    }
+}

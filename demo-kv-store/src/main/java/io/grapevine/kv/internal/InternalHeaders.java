@@ -1,0 +1,14 @@
+package io.grapevine.kv.internal;
+
+/** Headers of the node-to-node routes under {@code /internal/kv/{hex key}}. */
+public final class InternalHeaders {
+    /** The encoded {@link Version} of the entry, in hex. */
+    public static final String VERSION = "X-Grapevine-Entry-Version";
+    /** Present ({@code 1}) when the entry is a tombstone; the body is then empty. */
+    public static final String TOMBSTONE = "X-Grapevine-Tombstone";
+    /** Path prefix of the internal routes. */
+    public static final String PREFIX = "/internal/kv/";
+
+    private InternalHeaders() {
+    }
+}
