@@ -61,6 +61,41 @@ class LoopbackMembershipTest {
     }
 
     @Test
+    void aStuckSubscriberDoesNotStallTheProtocol() throws Exception {
+        try (LoopbackCluster c = new LoopbackCluster()) {
+            Membership n1 = c.start("n1");
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            // Subscribers that block forever on their first signal.
+            Disposable stuckEvents = n1.events().subscribe(e -> awaitQuietly(release));
+            Disposable stuckViews = n1.views().subscribe(v -> awaitQuietly(release));
+            try {
+                for (int i = 2; i <= 4; i++) {
+                    c.start("n" + i);
+                }
+                c.nodes.get(3).shutdown().block(WAIT);
+                // n1 still probes, gossips and detects the failure: its own view shows it.
+                reactor.core.publisher.Flux.interval(java.time.Duration.ofMillis(20))
+                        .filter(t -> n1.view().member("n4").map(m -> m.state() == MemberState.DEAD).orElse(false)
+                                && n1.view().alive().size() == 3)
+                        .blockFirst(WAIT);
+                assertThat(n1.stats().probes()).isPositive();
+            } finally {
+                release.countDown();
+                stuckEvents.dispose();
+                stuckViews.dispose();
+            }
+        }
+    }
+
+    private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void tagsAndBroadcastsReachEveryone() {
         try (LoopbackCluster c = new LoopbackCluster()) {
             for (int i = 1; i <= 4; i++) {
