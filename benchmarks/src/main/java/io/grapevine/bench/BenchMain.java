@@ -28,6 +28,7 @@ public final class BenchMain {
             case "ring" -> io.grapevine.bench.ring.RingBench.main(rest);
             case "simulate" -> io.grapevine.bench.simulate.SimulateBench.main(rest);
             case "repair" -> io.grapevine.bench.repair.RepairBench.main(rest);
+            case "kv" -> io.grapevine.bench.kv.KvBench.main(rest);
             case "peers" -> io.grapevine.bench.peers.PeersBench.main(rest);
             default -> {
                 System.err.println("unknown command: " + args[0]);
@@ -44,6 +45,7 @@ public final class BenchMain {
         System.err.println("  ring [--sizes 100,1000] [--steps 50] [--seed 42]   ring placement vs random vnodes and jump hash");
         System.err.println("  simulate [--nodes N[,N..]] [--loss p] [--minutes m] [--crashes k] [--seed s]   testkit clusters vs SWIM/Lifeguard theory");
         System.err.println("  repair [--keys N]           Merkle repair bytes vs the floor and a Cassandra-style baseline");
+        System.err.println("  kv [--ops 20000] [--concurrency 32] [--value-bytes 100]   KV store puts/gets: 3 nodes (RF 3, W 2, R 2) vs 1 node");
         System.err.println("  peers [--nodes 16] [--repeats 3] [--rest-seconds 30]   membership vs serf agents and ScaleCube, real processes");
     }
 }

@@ -40,7 +40,7 @@ public final class KvClient implements AutoCloseable {
         this.baseUrl = normalise(baseUrl);
         this.pool = ConnectionProvider.builder("grapevine-kv-client")
             .maxConnections(maxConnections)
-            .pendingAcquireMaxCount(-1)
+            .pendingAcquireMaxCount(Math.max(1000, maxConnections * 100))
             .pendingAcquireTimeout(timeout)
             .maxIdleTime(Duration.ofSeconds(20))
             .build();

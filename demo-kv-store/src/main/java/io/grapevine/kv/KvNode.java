@@ -2,7 +2,8 @@ package io.grapevine.kv;
 
 import io.grapevine.kv.internal.ApiLimits;
 import io.grapevine.kv.internal.Coordinator;
-import io.grapevine.kv.internal.Handoff;
+import io.grapevine.kv.internal.ChangeSync;
+import io.grapevine.kv.internal.RangeSync;
 import io.grapevine.kv.internal.HostPort;
 import io.grapevine.kv.internal.HttpApi;
 import io.grapevine.kv.internal.HybridClock;
@@ -61,6 +62,10 @@ public final class KvNode {
 
     /** How long the ring must stay unchanged before a starting node repairs its ranges. */
     private static final Duration SETTLE = Duration.ofSeconds(2);
+    /** How long after the last ring change this node compares its ranges with every co-replica. */
+    private static final Duration SYNC_AFTER_CHANGE = Duration.ofSeconds(5);
+    /** How long after the last write routed by another ring its ranges are repaired. */
+    private static final Duration SYNC_AFTER_STALE_WRITES = Duration.ofSeconds(3);
 
     private final KvConfig config;
     private final HybridClock clock = HybridClock.system();
@@ -80,6 +85,7 @@ public final class KvNode {
     private volatile TokenRing ring;
     private volatile RepairScheduler scheduler;
     private volatile Coordinator coordinator;
+    private volatile ChangeSync changeSync;
 
     private KvNode(KvConfig config) {
         this.config = config;
@@ -160,6 +166,10 @@ public final class KvNode {
             .meterRegistry(config.meterRegistry())
             .start(settled(ring, !config.seeds().isEmpty(), SETTLE));
         subscriptions.add(scheduler.reports().subscribe(figures::scheduled));
+        changeSync = new ChangeSync(config.name(), ring::current, peers, repair, config.repairConcurrency(),
+            SYNC_AFTER_CHANGE, SYNC_AFTER_STALE_WRITES);
+        subscriptions.add(changeSync);
+        subscriptions.add(ring.snapshots().skip(1).subscribe(s -> changeSync.ringChanged()));
         Duration purgeEvery = purgeInterval(config.tombstoneGrace());
         subscriptions.add(Flux.interval(purgeEvery, purgeEvery)
             .concatMap(t -> store.purgeTombstones().onErrorResume(e -> {
@@ -319,7 +329,9 @@ public final class KvNode {
             RingSnapshot current = ring.current();
             Mono<LeaveReport> handoff = current == null
                 ? Mono.just(new LeaveReport(0, 0, 0, 0, 0))
-                : Handoff.run(current, config.name(), peers, repair, config.repairConcurrency());
+                : RangeSync.run(RangeSync.handoff(current, config.name()), peers, repair, RepairReport.Reason.MANUAL,
+                    config.repairConcurrency(), 3)
+                    .map(s -> new LeaveReport(s.sessions(), s.succeeded(), s.failed(), s.entriesSent(), s.millis()));
             return handoff
                 .doOnNext(r -> LOG.info("handed ranges over before leaving: {}", r))
                 .flatMap(r -> membership.leave().onErrorResume(e -> Mono.empty()).thenReturn(r));
@@ -391,6 +403,16 @@ public final class KvNode {
         @Override
         public boolean leaving() {
             return leaving.get();
+        }
+
+        @Override
+        public void routedBy(String digest, byte[] key) {
+            TokenRing t = ring;
+            ChangeSync sync = changeSync;
+            RingSnapshot current = t == null ? null : t.current();
+            if (digest != null && sync != null && current != null && !digest.equals(current.digest())) {
+                sync.staleWrite(key);
+            }
         }
 
         @Override

@@ -38,9 +38,17 @@ class ClusterE2ETest {
     private final Map<String, KvClient> clients = new LinkedHashMap<>();
     private final Workload load = new Workload();
     private Path dir;
+    private long stepStart = System.nanoTime();
+
+    /** Prints how long the previous step took, to see where an end-to-end run spends its time. */
+    private void step(String done) {
+        long now = System.nanoTime();
+        System.out.printf("[e2e] %-60s %6.1f s%n", done, (now - stepStart) / 1e9);
+        stepStart = now;
+    }
 
     private List<String> options(String name) {
-        return List.of("--profile", "local", "--failed-grace", "0s", "--repair-interval", "1h",
+        return List.of("--profile", "local", "--failed-grace", "0s", "--repair-interval", "1h", "--request-timeout", "5s",
             "--data-dir", dir.resolve("data").resolve(name).toString());
     }
 
@@ -59,6 +67,7 @@ class ClusterE2ETest {
             add(p.awaitReady(READY));
         }
         Workload.agreedRing(clients, CONVERGE);
+        step("5 node processes up, ring agreed");
     }
 
     private static List<String> seeded(List<String> options, NodeProcess seed) {
@@ -98,24 +107,31 @@ class ClusterE2ETest {
     @Order(1)
     void aKilledNodeLosesNoAcknowledgedWriteAndIsRepairedAfterRestart() throws Exception {
         load.write(coordinators("n1", "n2", "n3", "n4", "n5"), 0, 10_000, 64);
-        assertThat(load.acked).as("with every node up, every write is acknowledged").hasSize(10_000);
+        step("10,000 writes, w=2");
+        assertThat(load.acked.size()).as("with every node up, every write is acknowledged: %s", load.reasons)
+            .isEqualTo(10_000);
 
         NodeProcess n3 = nodes.get("n3");
         n3.kill();
         List<KvClient> live = coordinators("n1", "n2", "n4", "n5");
         load.write(live, 10_000, 12_000, 64);
-        assertThat(load.acked.size()).as("w=2 of RF 3 with one node down").isEqualTo(12_000);
+        step("n3 SIGKILLed, 2,000 more writes");
+        assertThat(load.acked.size()).as("w=2 of RF 3 with one node down: %s", load.reasons).isEqualTo(12_000);
         load.assertReadable(live);
+        step("12,000 acknowledged writes read back with r=2");
 
         n3.restart().awaitReady(READY);
         clients.put("n3", KvClient.create(n3.http(), Duration.ofSeconds(10), 32)).close();
+        step("n3 restarted on its data dir");
         load.awaitOnEveryReplica(clients, CONVERGE);
+        step("every key on each of its 3 replicas (?local=true)");
 
         JsonNode repair = clients.get("n3").stats().block().json().path("repair");
         assertThat(repair.path("sessions").asLong()).isPositive();
         assertThat(repair.path("entriesReceived").asLong()).as("n3 missed the writes made while it was down").isPositive();
         assertThat(repair.path("byReason").path("rangeGained").asLong()).isPositive();
         load.assertReadable(coordinators("n1", "n2", "n3", "n4", "n5"));
+        step("read back again through all 5");
     }
 
     @Test
@@ -126,7 +142,9 @@ class ClusterE2ETest {
         add(n6);
         Workload.agreedRing(clients, CONVERGE);
         writer.stop();
+        step("n6 joined while writing (" + load.acked.size() + " acknowledged so far)");
         load.awaitOnEveryReplica(clients, CONVERGE);
+        step("every key on each of its 3 replicas in the 6-node ring");
         JsonNode stats = clients.get("n6").stats().block().json();
         assertThat(stats.path("keys").asLong()).as("n6 holds its share").isGreaterThan(load.acked.size() / 6);
         assertThat(stats.path("repair").path("entriesReceived").asLong()).isPositive();
@@ -140,7 +158,10 @@ class ClusterE2ETest {
         remove("n2");
         Workload.agreedRing(clients, CONVERGE);
         writer.stop();
+        step("n2 handed over and left while writing (" + load.acked.size() + " acknowledged)");
         load.awaitOnEveryReplica(clients, CONVERGE);
+        step("every key on each of its 3 replicas in the 5-node ring");
         load.assertReadable(coordinators("n1", "n3", "n4", "n5", "n6"));
+        step("every acknowledged write read back with r=2");
     }
 }

@@ -59,7 +59,7 @@ class QuorumTest {
         assertThat(status).isEqualTo(204);
         assertThat(cluster.client(0).getLocal("k").block().text()).isEqualTo("old");
 
-        KvResponse read = cluster.client(0).get("k", 2).block();
+        KvResponse read = cluster.client(0).get("k", 3).block();
         assertThat(read.text()).as("answers disagree: the newest wins").isEqualTo("new");
         TestCluster.await(Duration.ofSeconds(10), () -> cluster.clients.stream()
             .allMatch(c -> c.getLocal("k").block().text().equals("new")));

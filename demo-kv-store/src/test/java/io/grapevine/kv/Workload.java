@@ -34,6 +34,8 @@ final class Workload {
 
     final Map<String, String> acked = new ConcurrentHashMap<>();
     final AtomicLong refused = new AtomicLong();
+    /** Why the first few writes were not acknowledged. */
+    final List<String> reasons = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     static String key(int i) {
         return String.format("key-%06d", i);
@@ -59,18 +61,22 @@ final class Workload {
         return new Background(stop, run);
     }
 
+    /**
+     * One write, retried up to three times when refused (503) or timed out, as a client would;
+     * only a 204 counts as acknowledged.
+     */
     private Mono<Void> writeOne(KvClient via, int i) {
         String value = "value-" + i;
         return via.put(key(i), value.getBytes(StandardCharsets.UTF_8), 2)
-            .doOnNext(r -> {
-                if (r.status() == 204) {
-                    acked.put(key(i), value);
-                } else {
-                    refused.incrementAndGet();
-                }
-            })
+            .flatMap(r -> r.status() == 204 ? Mono.just(r)
+                : Mono.error(new IllegalStateException(r.status() + " " + r.text())))
+            .retryWhen(reactor.util.retry.Retry.backoff(3, Duration.ofMillis(200)))
+            .doOnNext(r -> acked.put(key(i), value))
             .onErrorResume(e -> {
                 refused.incrementAndGet();
+                if (reasons.size() < 5) {
+                    reasons.add(key(i) + ": " + (e.getCause() != null ? e.getCause() : e));
+                }
                 return Mono.empty();
             })
             .then();

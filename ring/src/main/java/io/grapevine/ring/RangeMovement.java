@@ -16,7 +16,13 @@ import java.util.Objects;
  */
 public record RangeMovement(TokenRange range, List<Member> before, List<Member> after) {
 
-    /** Validates and copies the lists. */
+    /**
+     * Validates and copies the lists.
+     *
+     * @param range  the range
+     * @param before its replicas before
+     * @param after  its replicas after
+     */
     public RangeMovement {
         Objects.requireNonNull(range, "range");
         before = List.copyOf(before);

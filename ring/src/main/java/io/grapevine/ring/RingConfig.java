@@ -152,11 +152,11 @@ public final class RingConfig {
          * The token space is cut into this many equal partitions, each one a contiguous token
          * range with its own replicas. More partitions balance load more evenly (the spread of
          * member loads shrinks with the square root of partitions per member) at the cost of
-         * memory (about 20 bytes per partition) and rebuild time (linear). The default 2^18 keeps
-         * the peak replica load within about 3% of the mean at 100 members and 9% at 1,000 (3
-         * zones, RF 3); raise it for larger clusters, lower it for small ones that rebuild often
-         * or for fewer, larger ranges to repair. All nodes must agree, and changing it moves most
-         * data.
+         * memory (up to about 75 bytes per partition per snapshot) and rebuild time (linear). The
+         * default 2^18 keeps the peak replica load within about 5% of the mean at 100 members and
+         * 8% at 1,000 (3 zones, RF 3); raise it for larger clusters, lower it for small ones, where
+         * fewer, larger ranges are also cheaper to repair. All nodes must agree, and changing it
+         * moves most data.
          *
          * @param partitions a power of two from 1 to {@value #MAX_PARTITIONS}
          * @return this builder

@@ -66,11 +66,8 @@ public final class RingSnapshot {
         }
         this.runStart = runs(placement, byPartition.length);
         this.replicaCounts = new int[owners.size()];
-        int width = placement.width();
-        for (int p = 0; p < byPartition.length; p++) {
-            for (int r = 0; r < width; r++) {
-                replicaCounts[placement.replica(p, r)]++;
-            }
+        for (int m : placement.replicaTable()) {
+            replicaCounts[m]++;
         }
         this.digest = OwnershipDigest.of(owners, placement);
     }

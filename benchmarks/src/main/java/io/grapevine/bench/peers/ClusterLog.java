@@ -2,6 +2,7 @@ package io.grapevine.bench.peers;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -15,26 +16,35 @@ import java.util.function.BooleanSupplier;
  */
 final class ClusterLog {
     private static final long POLL_MILLIS = 20;
-    private final int clusterSize;
+    private final List<String> members;
     private final Map<String, Long> ready = new ConcurrentHashMap<>();
-    private final Map<String, Long> sawEveryone = new ConcurrentHashMap<>();
     private final Map<String, Integer> alive = new ConcurrentHashMap<>();
-    /** member reported failed -> observer -> first time. */
+    private volatile long convergedAt;
+    private volatile boolean converged;
+    /** member reported failed -> observer -> first time since the member was last killed. */
     private final Map<String, Map<String, Long>> failed = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> suspicions = new ConcurrentHashMap<>();
+    /** Reports of a member failed before it was killed: false positives too. */
+    private final AtomicInteger failedBeforeKill = new AtomicInteger();
+    /** member suspected -> the last time anyone reported suspecting it. */
+    private final Map<String, Long> lastSuspected = new ConcurrentHashMap<>();
+    /** killed member -> the first suspicion of it reported after the kill. */
+    private final Map<String, Long> suspectedAfterKill = new ConcurrentHashMap<>();
+    private final Set<String> killed = ConcurrentHashMap.newKeySet();
 
-    ClusterLog(int clusterSize) {
-        this.clusterSize = clusterSize;
+    ClusterLog(List<String> members) {
+        this.members = List.copyOf(members);
     }
 
     void ready(String observer, long nanos) {
         ready.putIfAbsent(observer, nanos);
     }
 
-    void alive(String observer, int count, long nanos) {
+    synchronized void alive(String observer, int count, long nanos) {
         alive.put(observer, count);
-        if (count >= clusterSize) {
-            sawEveryone.putIfAbsent(observer, nanos);
+        if (!converged && count == members.size()
+                && members.stream().allMatch(m -> alive.getOrDefault(m, 0) == members.size())) {
+            convergedAt = nanos;
+            converged = true;
         }
     }
 
@@ -42,25 +52,32 @@ final class ClusterLog {
         failed.computeIfAbsent(member, m -> new ConcurrentHashMap<>()).putIfAbsent(observer, nanos);
     }
 
-    void suspected(String member) {
-        suspicions.computeIfAbsent(member, m -> new AtomicInteger()).incrementAndGet();
+    void suspected(String member, long nanos) {
+        lastSuspected.merge(member, nanos, Math::max);
+        if (killed.contains(member)) {
+            suspectedAfterKill.putIfAbsent(member, nanos);
+        }
     }
 
     boolean allReady(Collection<String> observers) {
         return ready.keySet().containsAll(observers);
     }
 
-    /** @return when the last of these observers first saw the whole cluster alive, if all have */
-    OptionalLong converged(Collection<String> observers) {
-        long last = Long.MIN_VALUE;
-        for (String o : observers) {
-            Long t = sawEveryone.get(o);
-            if (t == null) {
-                return OptionalLong.empty();
-            }
-            last = Math.max(last, t);
+    /** @return the first moment every member reported every member alive at once, if it came */
+    OptionalLong converged() {
+        return converged ? OptionalLong.of(convergedAt) : OptionalLong.empty();
+    }
+
+    /**
+     * Called just before a member is killed: whoever reported it failed before that was wrong,
+     * and only reports from now on time the detection.
+     */
+    void killing(String member) {
+        killed.add(member);
+        Map<String, Long> early = failed.remove(member);
+        if (early != null) {
+            failedBeforeKill.addAndGet(early.size());
         }
-        return OptionalLong.of(last);
     }
 
     /** @return when the last of these observers reported itself started, if all have */
@@ -80,20 +97,30 @@ final class ClusterLog {
         return Map.copyOf(failed.getOrDefault(member, Map.of()));
     }
 
-    /** @return reports of a member failed although it was never killed: false positives */
+    /** @return the first suspicion of a killed member reported after its kill, if any came */
+    OptionalLong suspectedAfterKill(String member) {
+        Long t = suspectedAfterKill.get(member);
+        return t == null ? OptionalLong.empty() : OptionalLong.of(t);
+    }
+
+    /** @return reports of a member failed while it was running: false positives */
     int falsePositives(Set<String> killed) {
-        return failed.entrySet().stream()
+        return failedBeforeKill.get() + failed.entrySet().stream()
                 .filter(e -> !killed.contains(e.getKey()))
                 .mapToInt(e -> e.getValue().size())
                 .sum();
     }
 
-    /** @return suspicions raised against members that were never killed */
-    int suspicionsOfLive(Set<String> killed) {
-        return suspicions.entrySet().stream()
-                .filter(e -> !killed.contains(e.getKey()))
-                .mapToInt(e -> e.getValue().get())
-                .sum();
+    /**
+     * Counts members rather than reports: serf logs a suspicion only where the failed probe ran,
+     * Grapevine reports it on every member that hears it, so only "who was suspected" compares.
+     *
+     * @return how many never-killed members were suspected by anyone after that time
+     */
+    int liveSuspectedAfter(long nanos, Set<String> killed) {
+        return (int) lastSuspected.entrySet().stream()
+                .filter(e -> !killed.contains(e.getKey()) && e.getValue() - nanos > 0)
+                .count();
     }
 
     /**

@@ -27,7 +27,7 @@ interface LineParser {
                 case "READY" -> log.ready(f[1], nanos);
                 case "ALIVE" -> log.alive(f[1], Integer.parseInt(f[3]), nanos);
                 case "FAILED" -> log.failed(f[1], f[3], nanos);
-                case "SUSPECT" -> log.suspected(f[3]);
+                case "SUSPECT" -> log.suspected(f[3], nanos);
                 default -> {
                     // a line of another kind; ignore
                 }
@@ -62,7 +62,7 @@ interface LineParser {
             }
             Matcher s = suspect.matcher(line);
             if (s.find()) {
-                log.suspected(s.group(1));
+                log.suspected(s.group(1), nanos);
             }
         };
     }

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongToDoubleFunction;
 
 /**
  * Runs one implementation's cluster through the benchmark: cold start until every member sees
@@ -18,7 +19,6 @@ import java.util.Set;
  */
 final class PeerRun {
     private static final Duration SEED_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration CONVERGE_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration DETECT_TIMEOUT = Duration.ofSeconds(90);
     private static final long BETWEEN_KILLS_MILLIS = 2_000;
     private static final double NANOS = 1e9;
@@ -44,10 +44,10 @@ final class PeerRun {
         if (nft != null) {
             nft.countPorts(members.stream().map(Member::port).toList());
         }
-        ClusterLog log = new ClusterLog(n);
+        ClusterLog log = new ClusterLog(names);
         List<Launch> launches = kind.launches(members);
         List<MemberProcess> procs = new ArrayList<>();
-        Builder result = new Builder(kind.label(), n);
+        Builder result = new Builder(kind.label(), n, log);
         try {
             progress(kind, "starting " + n + " members in " + launches.size() + " process(es)");
             long t0 = System.nanoTime();
@@ -58,11 +58,12 @@ final class PeerRun {
             for (Launch l : launches.subList(1, launches.size())) {
                 procs.add(start(kind, l, log));
             }
-            if (!ClusterLog.await(() -> log.converged(names).isPresent(), CONVERGE_TIMEOUT)) {
-                return result.fail("no convergence within " + CONVERGE_TIMEOUT.toSeconds() + " s; alive counts "
+            if (!ClusterLog.await(() -> log.converged().isPresent(), options.converge())) {
+                return result.fail("no convergence within " + options.converge().toSeconds() + " s; alive counts "
                         + log.aliveCounts());
             }
-            long converged = log.converged(names).getAsLong();
+            long converged = log.converged().getAsLong();
+            result.convergedAt = converged;
             result.startSeconds = (converged - t0) / NANOS;
             result.startAfterReady = (converged - log.lastReady(names).orElse(converged)) / NANOS;
             result.cpuStart = cpuSeconds(procs) / n;
@@ -75,8 +76,6 @@ final class PeerRun {
             if (launches.size() == n) {
                 crashes(kind, procs, names, log, result);
             }
-            result.falsePositives = log.falsePositives(result.killed);
-            result.liveSuspicions = log.suspicionsOfLive(result.killed);
             return result.build();
         } finally {
             procs.forEach(MemberProcess::signalStop);
@@ -93,15 +92,18 @@ final class PeerRun {
         Thread.sleep(options.settle().toMillis());
         long bytes0 = nft != null ? nft.bytes() : -1;
         double cpu0 = cpuSeconds(procs);
+        double jit0 = sum(procs, ProcStats::jitCpuSeconds);
         long w0 = System.nanoTime();
         Thread.sleep(options.rest().toMillis());
         long bytes1 = nft != null ? nft.bytes() : -1;
         double cpu1 = cpuSeconds(procs);
+        double jit1 = sum(procs, ProcStats::jitCpuSeconds);
         double seconds = (System.nanoTime() - w0) / NANOS;
         if (bytes0 >= 0 && bytes1 >= 0) {
             result.bytes = (bytes1 - bytes0) / seconds / n;
         }
         result.cpuRest = (cpu1 - cpu0) * 1000 / seconds / n;
+        result.cpuRestWithoutJit = (cpu1 - cpu0 - (jit1 - jit0)) * 1000 / seconds / n;
         result.rss = procs.stream().mapToDouble(p -> ProcStats.rssMiB(p.pid())).sum() / n;
     }
 
@@ -112,6 +114,7 @@ final class PeerRun {
             String name = victim.names().get(0);
             Set<String> survivors = new HashSet<>(names.subList(0, names.size() - 1 - r));
             result.killed.add(name);
+            log.killing(name);
             long killedAt = System.nanoTime();
             victim.kill();
             boolean all = ClusterLog.await(() -> log.failedReports(name).keySet().containsAll(survivors), DETECT_TIMEOUT);
@@ -132,6 +135,10 @@ final class PeerRun {
             }
             if (all) {
                 result.everywhere.add((last - killedAt) / NANOS);
+                long spreadFrom = log.suspectedAfterKill(name).orElse(Long.MAX_VALUE);
+                if (spreadFrom <= last) {
+                    result.suspectToEverywhere.add((last - spreadFrom) / NANOS);
+                }
             }
             progress(kind, String.format("killed %s: first report %.2f s, all %d survivors %s", name,
                     first == Long.MAX_VALUE ? Double.NaN : (first - killedAt) / NANOS, survivors.size(),
@@ -141,7 +148,11 @@ final class PeerRun {
     }
 
     private static double cpuSeconds(List<MemberProcess> procs) {
-        return procs.stream().mapToDouble(p -> ProcStats.cpuSeconds(p.pid())).filter(v -> !Double.isNaN(v)).sum();
+        return sum(procs, ProcStats::cpuSeconds);
+    }
+
+    private static double sum(List<MemberProcess> procs, LongToDoubleFunction perPid) {
+        return procs.stream().mapToDouble(p -> perPid.applyAsDouble(p.pid())).filter(v -> !Double.isNaN(v)).sum();
     }
 
     private static void progress(PeerKind kind, String what) {
@@ -152,34 +163,41 @@ final class PeerRun {
     private static final class Builder {
         final String label;
         final int nodes;
+        final ClusterLog log;
+        long convergedAt;
         double startSeconds = Double.NaN;
         double startAfterReady = Double.NaN;
         double cpuStart = Double.NaN;
         double bytes = Double.NaN;
         double cpuRest = Double.NaN;
+        double cpuRestWithoutJit = Double.NaN;
         double rss = Double.NaN;
         final List<Double> everywhere = new ArrayList<>();
         final List<Double> first = new ArrayList<>();
+        final List<Double> suspectToEverywhere = new ArrayList<>();
         final Set<String> killed = new HashSet<>();
         final List<String> notes = new ArrayList<>();
         int missed;
-        int falsePositives;
-        int liveSuspicions;
 
-        Builder(String label, int nodes) {
+        Builder(String label, int nodes, ClusterLog log) {
             this.label = label;
             this.nodes = nodes;
+            this.log = log;
         }
 
         PeerResult fail(String error) {
             System.err.println("[" + label + "] FAILED: " + error);
-            return new PeerResult(label, nodes, error, startSeconds, startAfterReady, cpuStart, everywhere, first,
-                    missed, falsePositives, liveSuspicions, bytes, cpuRest, rss, notes);
+            return result(error);
         }
 
         PeerResult build() {
-            return new PeerResult(label, nodes, null, startSeconds, startAfterReady, cpuStart, everywhere, first,
-                    missed, falsePositives, liveSuspicions, bytes, cpuRest, rss, notes);
+            return result(null);
+        }
+
+        private PeerResult result(String error) {
+            int suspected = Double.isNaN(startSeconds) ? 0 : log.liveSuspectedAfter(convergedAt, killed);
+            return new PeerResult(label, nodes, error, startSeconds, startAfterReady, cpuStart, everywhere, first,
+                    suspectToEverywhere, missed, log.falsePositives(killed), suspected, bytes, cpuRest, cpuRestWithoutJit, rss, notes);
         }
     }
 }

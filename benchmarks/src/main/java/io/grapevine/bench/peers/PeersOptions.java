@@ -10,14 +10,15 @@ import java.util.List;
  * @param repeats  SIGKILLs per cluster, one member after another
  * @param settle   wait after convergence before the rest window
  * @param rest     the rest window over which bytes and CPU are counted
+ * @param converge how long a cold start may take before the cluster is given up
  * @param only     which columns to run (all when empty)
  * @param jvmOpts  options for every member JVM (Grapevine and ScaleCube alike)
  * @param serf     the serf binary
  */
-record PeersOptions(int nodes, int repeats, Duration settle, Duration rest, List<String> only,
+record PeersOptions(int nodes, int repeats, Duration settle, Duration rest, Duration converge, List<String> only,
                     List<String> jvmOpts, String serf) {
     static final List<String> COLUMNS = List.of("serf", "grapevine", "grapevine-1jvm", "scalecube", "scalecube-tuned");
-    static final String USAGE = "peers [--nodes 16] [--repeats 3] [--rest-seconds 30] [--settle-seconds 5]"
+    static final String USAGE = "peers [--nodes 16] [--repeats 3] [--rest-seconds 30] [--settle-seconds 5] [--converge-seconds 180]"
             + " [--only " + String.join(",", COLUMNS) + "] [--jvm-opts '-XX:+UseSerialGC -Xmx256m'] [--serf /usr/bin/serf]";
 
     static PeersOptions parse(String[] args) {
@@ -25,6 +26,7 @@ record PeersOptions(int nodes, int repeats, Duration settle, Duration rest, List
         int repeats = 3;
         long settle = 5;
         long rest = 30;
+        long converge = 180;
         List<String> only = List.of();
         List<String> jvmOpts = List.of("-XX:+UseSerialGC", "-Xmx256m");
         String serf = "serf";
@@ -38,6 +40,7 @@ record PeersOptions(int nodes, int repeats, Duration settle, Duration rest, List
                 case "--repeats" -> repeats = Integer.parseInt(v);
                 case "--settle-seconds" -> settle = Long.parseLong(v);
                 case "--rest-seconds" -> rest = Long.parseLong(v);
+                case "--converge-seconds" -> converge = Long.parseLong(v);
                 case "--only" -> only = List.of(v.split(","));
                 case "--jvm-opts" -> jvmOpts = List.of(v.trim().split("\\s+"));
                 case "--serf" -> serf = v;
@@ -50,15 +53,15 @@ record PeersOptions(int nodes, int repeats, Duration settle, Duration rest, List
         if (repeats < 0 || repeats > nodes - 2) {
             throw new IllegalArgumentException("--repeats must be in [0, nodes - 2]");
         }
-        if (rest < 1 || rest > 600 || settle < 0 || settle > 600) {
-            throw new IllegalArgumentException("--rest-seconds in [1, 600], --settle-seconds in [0, 600]");
+        if (rest < 1 || rest > 600 || settle < 0 || settle > 600 || converge < 1 || converge > 1800) {
+            throw new IllegalArgumentException("--rest-seconds in [1, 600], --settle-seconds in [0, 600], --converge-seconds in [1, 1800]");
         }
         for (String c : only) {
             if (!COLUMNS.contains(c)) {
                 throw new IllegalArgumentException("--only takes " + COLUMNS + ", not " + c);
             }
         }
-        return new PeersOptions(nodes, repeats, Duration.ofSeconds(settle), Duration.ofSeconds(rest), only, jvmOpts, serf);
+        return new PeersOptions(nodes, repeats, Duration.ofSeconds(settle), Duration.ofSeconds(rest), Duration.ofSeconds(converge), only, jvmOpts, serf);
     }
 
     boolean runs(String column) {

@@ -5,10 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** CPU time and resident memory of a process, read from Linux's /proc. */
 final class ProcStats {
-    private static final long TICKS_PER_SECOND = ticksPerSecond();
+    private static final double TICKS_PER_SECOND = ticksPerSecond();
 
     private ProcStats() {
     }
@@ -16,14 +17,44 @@ final class ProcStats {
     /** @return user + system CPU seconds the process used so far (all its threads), or NaN when gone */
     static double cpuSeconds(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // The command name in field 2 may hold spaces; fields after it are plain numbers.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
-            return (double) ticks / TICKS_PER_SECOND;
+            return ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))) / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
+    }
+
+    /**
+     * The JVM's JIT compiler threads keep compiling for minutes at a low message rate; a Go
+     * binary has no such warm-up. The process's CPU minus theirs is its steady state. (Summing
+     * the other threads instead would lose the rounding of every thread and the time of threads
+     * that ended.)
+     *
+     * @return user + system CPU seconds of the threads named {@code C1/C2 CompilerThread}, 0 for none
+     */
+    static double jitCpuSeconds(long pid) {
+        double total = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (comm.matches("C\\d CompilerThre.*")) {
+                        total += ticks(stat);
+                    }
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+            return total / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static double ticks(String stat) {
+        // The command name in field 2 may hold spaces; the fields after it are plain numbers.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
     }
 
     /** @return the resident set size in MiB, or NaN when the process is gone */

@@ -35,6 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class RingLookupBenchmark {
     private static final int KEYS = 1 << 16;
 
+    /** Cluster size. */
     @Param({"1000"})
     public int members;
 

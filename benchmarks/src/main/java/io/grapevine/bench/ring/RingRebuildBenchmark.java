@@ -30,6 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class RingRebuildBenchmark {
+    /** Cluster size. */
     @Param({"1000"})
     public int members;
 

@@ -22,13 +22,15 @@ import reactor.core.publisher.Sinks;
 /**
  * Coordinates reads and writes of any key, Dynamo style: the key's replicas come from the current
  * ring; a write goes to all of them and succeeds once {@code w} acknowledged (the others keep
- * going in the background); a read asks all of them and succeeds once {@code r} answered.
+ * going in the background); a read succeeds once {@code r} replicas answered.
  *
- * <p>A read decides early only when {@code r} answers agree on a stored version. When answers
- * disagree, or say "absent", it waits for every replica (each bounded by the timeout) and returns
- * the newest, so one replica that has not caught up yet (a new owner being repaired) cannot hide
- * a write another replica holds. Once every replica has answered, those that were behind are sent
- * the newest entry (read repair).
+ * <p>A read first asks {@code r} replicas (this node first when it is one) and is done when they
+ * hold the same version: with {@code w + r > RF} one of them holds the newest acknowledged write,
+ * so agreement means both do. When one fails, says "absent" or disagrees, the read asks the
+ * remaining replicas too, waits for every one (each bounded by the timeout) and returns the
+ * newest, so one replica that has not caught up yet (a new owner being repaired) cannot hide a
+ * write another holds. Once every replica has answered, those that were behind are sent the
+ * newest entry (read repair).
  */
 public final class Coordinator {
     private final String self;
@@ -82,7 +84,8 @@ public final class Coordinator {
      */
     public Mono<WriteOutcome> write(byte[] key, byte[] value, int w) {
         return Mono.defer(() -> {
-            List<Member> replicas = replicas(key);
+            RingSnapshot snapshot = ring.get();
+            List<Member> replicas = snapshot == null ? List.of() : snapshot.replicasFor(key);
             Version version = new Version(clock.now(), self);
             Entry entry = new Entry(key, value, version.encode());
             WriteTally tally = new WriteTally(names(replicas), w, version);
@@ -90,7 +93,8 @@ public final class Coordinator {
                 return Mono.just(tally.outcome(false));
             }
             for (Member m : replicas) {
-                writeTo(m, entry).subscribe(null, e -> tally.failed(m.name(), reason(e)), () -> tally.acked(m.name()));
+                writeTo(m, entry, snapshot.digest())
+                    .subscribe(null, e -> tally.failed(m.name(), reason(e)), () -> tally.acked(m.name()));
             }
             return tally.result();
         });
@@ -105,21 +109,42 @@ public final class Coordinator {
      */
     public Mono<ReadOutcome> read(byte[] key, int r) {
         return Mono.defer(() -> {
-            List<Member> replicas = replicas(key);
+            RingSnapshot snapshot = ring.get();
+            List<Member> replicas = selfFirst(snapshot == null ? List.of() : snapshot.replicasFor(key));
             ReadTally tally = new ReadTally(names(replicas), r);
             if (replicas.size() < r) {
                 return Mono.just(tally.outcome(false));
             }
-            tally.onAllDone(() -> readRepair(replicas, tally));
-            for (Member m : replicas) {
-                readFrom(m, key).map(Optional::of).defaultIfEmpty(Optional.empty())
-                    .subscribe(found -> tally.answered(m.name(), found.orElse(null)), e -> tally.failed(m.name(), reason(e)));
-            }
+            tally.onAllDone(() -> readRepair(replicas, tally, snapshot.digest()));
+            tally.onExpand(() -> replicas.subList(r, replicas.size()).forEach(m -> ask(m, key, tally)));
+            replicas.subList(0, r).forEach(m -> ask(m, key, tally));
             return tally.result();
         });
     }
 
-    private void readRepair(List<Member> replicas, ReadTally tally) {
+    private void ask(Member m, byte[] key, ReadTally tally) {
+        readFrom(m, key).map(Optional::of).defaultIfEmpty(Optional.empty())
+            .subscribe(found -> tally.answered(m.name(), found.orElse(null)), e -> tally.failed(m.name(), reason(e)));
+    }
+
+    /** This node first when it is a replica (its answer costs no network hop), then ring order. */
+    private List<Member> selfFirst(List<Member> replicas) {
+        for (int i = 1; i < replicas.size(); i++) {
+            if (replicas.get(i).name().equals(self)) {
+                List<Member> out = new ArrayList<>(replicas.size());
+                out.add(replicas.get(i));
+                for (int j = 0; j < replicas.size(); j++) {
+                    if (j != i) {
+                        out.add(replicas.get(j));
+                    }
+                }
+                return out;
+            }
+        }
+        return replicas;
+    }
+
+    private void readRepair(List<Member> replicas, ReadTally tally, String digest) {
         Entry newest = tally.newest();
         if (newest == null) {
             return;
@@ -131,12 +156,12 @@ public final class Coordinator {
             Entry had = tally.answers.get(m.name()).orElse(null);
             if (had == null || Version.compareEncoded(had.version(), newest.version()) < 0) {
                 counters.readRepairs.incrementAndGet();
-                writeTo(m, newest).subscribe(null, e -> counters.readRepairFailures.incrementAndGet());
+                writeTo(m, newest, digest).subscribe(null, e -> counters.readRepairFailures.incrementAndGet());
             }
         }
     }
 
-    private Mono<Void> writeTo(Member m, Entry entry) {
+    private Mono<Void> writeTo(Member m, Entry entry, String digest) {
         if (m.name().equals(self)) {
             return leaving.getAsBoolean()
                 ? Mono.error(new ReplicaException("leaving: handing ranges over"))
@@ -146,7 +171,7 @@ public final class Coordinator {
         if (to == null) {
             return Mono.error(new ReplicaException("publishes no HTTP address"));
         }
-        return client.write(to, entry);
+        return client.write(to, entry, digest);
     }
 
     private Mono<Entry> readFrom(Member m, byte[] key) {
@@ -225,7 +250,12 @@ public final class Coordinator {
         }
     }
 
-    /** Collects the answers of one read; decides once, and runs read repair when all are in. */
+    /**
+     * Collects the answers of one read, in two phases: first only {@code r} replicas are asked;
+     * if they all hold the same version the read is decided without the others. Any failure,
+     * absence or disagreement asks the remaining replicas too, and the read then waits for all of
+     * them, returns the newest, and runs read repair once every answer is in.
+     */
     private static final class ReadTally {
         private final List<String> replicas;
         private final int r;
@@ -233,8 +263,11 @@ public final class Coordinator {
         private final Map<String, String> failed = new ConcurrentHashMap<>();
         private final AtomicInteger done = new AtomicInteger();
         private final AtomicBoolean decided = new AtomicBoolean();
+        private final AtomicBoolean expanded = new AtomicBoolean();
+        private final AtomicBoolean allDoneRan = new AtomicBoolean();
         private final Sinks.One<ReadOutcome> result = Sinks.one();
         private Runnable allDone = () -> { };
+        private Runnable expand = () -> { };
 
         ReadTally(List<String> replicas, int r) {
             this.replicas = replicas;
@@ -245,26 +278,50 @@ public final class Coordinator {
             this.allDone = action;
         }
 
+        void onExpand(Runnable action) {
+            this.expand = action;
+        }
+
         void answered(String name, Entry entry) {
             answers.put(name, Optional.ofNullable(entry));
-            finished();
+            done.incrementAndGet();
+            evaluate();
         }
 
         void failed(String name, String why) {
             failed.put(name, why);
-            finished();
+            done.incrementAndGet();
+            evaluate();
         }
 
-        private void finished() {
-            int n = done.incrementAndGet();
-            if (n == replicas.size()) {
-                decide(answers.size() >= r);
-                allDone.run();
+        private void evaluate() {
+            if (!expanded.get()) {
+                if (answers.size() == r && agreeOnStoredVersion()) {
+                    decide(true); // the r asked agree: the others are not needed
+                    return;
+                }
+                if (failed.isEmpty() && agreeSoFar()) {
+                    return; // the first r are still answering
+                }
+                if (expanded.compareAndSet(false, true)) {
+                    expand.run();
+                }
+            }
+            if (done.get() == replicas.size()) {
+                if (allDoneRan.compareAndSet(false, true)) {
+                    decide(answers.size() >= r);
+                    allDone.run();
+                }
             } else if (failed.size() > replicas.size() - r) {
                 decide(false);
             } else if (answers.size() >= r && agreeOnStoredVersion()) {
                 decide(true);
             }
+        }
+
+        /** Whether the answers so far all hold an entry of one version (true with none yet). */
+        private boolean agreeSoFar() {
+            return answers.isEmpty() || agreeOnStoredVersion();
         }
 
         /** Whether every answer so far holds an entry, all of the same version. */

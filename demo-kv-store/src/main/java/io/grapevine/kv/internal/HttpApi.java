@@ -30,7 +30,8 @@ import reactor.netty.http.server.HttpServerResponse;
  * {@link DecoderFailureHandler}), keys 1 KiB (414), values {@code maxValueBytes} (413, refused on
  * the declared length before any byte is read, or as soon as a chunked body exceeds it), bodies
  * buffered at once {@code maxBufferedBytes} and coordinated requests in flight
- * {@code maxInFlight} (503 with {@code Retry-After}), idle connections closed after a minute.
+ * {@code maxInFlight} (503 with {@code Retry-After}), 4,096 connections, idle connections closed
+ * after a minute, a request that takes more than a minute to arrive dropped.
  */
 public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
@@ -41,6 +42,7 @@ public final class HttpApi {
     private static final int MAX_LINE = 8 * 1024;
     private static final int MAX_HEADERS = 16 * 1024;
     private static final int MAX_PARAMS = 16;
+    private static final int MAX_CONNECTIONS = 4096;
 
     private final NodeBackend node;
     private final ApiLimits limits;
@@ -69,6 +71,8 @@ public final class HttpApi {
             .httpRequestDecoder(spec -> spec.maxInitialLineLength(MAX_LINE).maxHeaderSize(MAX_HEADERS))
             .idleTimeout(Duration.ofSeconds(60))
             .readTimeout(Duration.ofSeconds(30))
+            .requestTimeout(Duration.ofSeconds(60))
+            .maxConnections(MAX_CONNECTIONS)
             .doOnChannelInit((observer, channel, remote) -> {
                 if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
                     channel.pipeline().addAfter(NettyPipeline.HttpCodec, "grapevine.decoderFailures",
@@ -194,30 +198,16 @@ public final class HttpApi {
                     .header(ACKS_HEADER, String.join(",", o.acked()))
                     .send();
             }
-            node.counters().quorumFailures.incrementAndGet();
-            Map<String, Object> extra = new LinkedHashMap<>();
-            extra.put("key", KeyCodec.show(key));
-            extra.put("w", o.w());
-            extra.put("replicas", o.replicas());
-            extra.put("acknowledged", o.acked());
-            extra.put("failed", o.failed());
-            return json(res, 503, Json.error("write quorum not reached: " + o.acked().size() + " of " + o.w()
-                + " acknowledgements from " + o.replicas().size() + " replicas", extra));
+            return quorumFailed(res, "write quorum not reached: " + o.acked().size() + " of " + o.w()
+                + " acknowledgements", key, "w", o.w(), o.replicas(), "acknowledged", o.acked(), o.failed());
         });
     }
 
     private Mono<Void> get(HttpServerResponse res, byte[] key, int r) {
         return node.coordinator().read(key, r).flatMap(o -> {
             if (!o.ok()) {
-                node.counters().quorumFailures.incrementAndGet();
-                Map<String, Object> extra = new LinkedHashMap<>();
-                extra.put("key", KeyCodec.show(key));
-                extra.put("r", o.r());
-                extra.put("replicas", o.replicas());
-                extra.put("answered", o.answered());
-                extra.put("failed", o.failed());
-                return json(res, 503, Json.error("read quorum not reached: " + o.answered().size() + " of " + o.r()
-                    + " answers from " + o.replicas().size() + " replicas", extra));
+                return quorumFailed(res, "read quorum not reached: " + o.answered().size() + " of " + o.r() + " answers",
+                    key, "r", o.r(), o.replicas(), "answered", o.answered(), o.failed());
             }
             node.counters().gets.incrementAndGet();
             return value(res, key, o.newest());
@@ -228,6 +218,20 @@ public final class HttpApi {
         node.counters().localGets.incrementAndGet();
         return node.store().get(key).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
             .flatMap(e -> value(res, key, e.orElse(null)));
+    }
+
+    /** 503 naming the key's replicas, those that answered, and why the others did not. */
+    private Mono<Void> quorumFailed(HttpServerResponse res, String message, byte[] key, String quorumName, int quorum,
+                                    List<String> replicas, String answeredName, List<String> answered,
+                                    Map<String, String> failed) {
+        node.counters().quorumFailures.incrementAndGet();
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("key", KeyCodec.show(key));
+        extra.put(quorumName, quorum);
+        extra.put("replicas", replicas);
+        extra.put(answeredName, answered);
+        extra.put("failed", failed);
+        return json(res, 503, Json.error(message + " from " + replicas.size() + " replicas", extra));
     }
 
     /** 200 with the value, or 404 when absent or deleted. */
@@ -292,6 +296,7 @@ public final class HttpApi {
         }
         boolean tombstone = req.requestHeaders().contains(InternalHeaders.TOMBSTONE);
         node.counters().replicaWrites.incrementAndGet();
+        node.routedBy(req.requestHeaders().get(InternalHeaders.RING), key);
         return withBody(req, res, tombstone ? 0 : limits.maxValueBytes(),
             value -> node.store().write(new Entry(key, tombstone ? null : value, version))
                 .then(res.status(204).send()))

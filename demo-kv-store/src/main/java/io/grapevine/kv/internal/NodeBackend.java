@@ -14,6 +14,14 @@ public interface NodeBackend {
     /** @return request counters */
     NodeCounters counters();
 
+    /**
+     * A replica write arrived; the node notes it when the coordinator's ring differs from its own.
+     *
+     * @param ring the digest of the coordinator's ring, or null when not given
+     * @param key  the key written
+     */
+    void routedBy(String ring, byte[] key);
+
     /** @return whether the node is handing its ranges over (it then refuses replica writes) */
     boolean leaving();
 

@@ -48,22 +48,26 @@ public final class ReplicaClient {
      *
      * @param to    the replica's HTTP address
      * @param entry the entry
+     * @param ring  the digest of the ring the coordinator routed by
      * @return completes when the replica acknowledged (it holds this version or a newer one)
      */
-    public Mono<Void> write(InetSocketAddress to, Entry entry) {
+    public Mono<Void> write(InetSocketAddress to, Entry entry, String ring) {
         byte[] value = entry.value();
         return http.put()
             .uri(url(to, entry.key()))
             .send((req, out) -> {
                 req.header(InternalHeaders.VERSION, KeyCodec.hex(entry.version()));
+                req.header(InternalHeaders.RING, ring);
                 if (value == null) {
                     req.header(InternalHeaders.TOMBSTONE, "1");
                     return out;
                 }
                 return out.sendByteArray(Mono.just(value));
             })
+            // Always read the response to its end, even an empty one: a connection whose response
+            // was not consumed is closed instead of going back to the pool.
             .response((res, content) -> res.status().code() == 204
-                ? Mono.<Void>empty()
+                ? content.then()
                 : errorOf(res, content))
             .then()
             .timeout(timeout.plus(timeout));
@@ -82,7 +86,7 @@ public final class ReplicaClient {
             .response((res, content) -> {
                 int status = res.status().code();
                 if (status == 404) {
-                    return Mono.<Entry>empty();
+                    return content.then(Mono.<Entry>empty());
                 }
                 if (status != 200) {
                     return errorOf(res, content);

@@ -1,6 +1,7 @@
 package io.grapevine.ring.internal;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.IntBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -37,7 +38,8 @@ public final class OwnershipDigest {
             sha.update(name);
         }
         int[] table = placement.replicaTable();
-        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_INTS * 4);
+        // Little-endian: a bulk copy on the usual hardware, and the same digest everywhere.
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_INTS * 4).order(ByteOrder.LITTLE_ENDIAN);
         IntBuffer ints = chunk.asIntBuffer();
         for (int off = 0; off < table.length; off += CHUNK_INTS) {
             int n = Math.min(CHUNK_INTS, table.length - off);

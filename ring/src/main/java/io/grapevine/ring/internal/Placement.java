@@ -78,7 +78,7 @@ public final class Placement {
                     joined[w++] = j;
                 }
             }
-            nat = reselect(owners, next, remap, joined);
+            nat = reselect(previous, owners, next, remap, joined);
         }
         if (nat == this.natural && Double.compare(maxLoadFactor, this.maxLoadFactor) == 0) {
             return this;
@@ -86,7 +86,7 @@ public final class Placement {
         return capped(owners, bits, next, maxLoadFactor, nat);
     }
 
-    private int[] reselect(Owners owners, Layout next, Remap remap, int[] joined) {
+    private int[] reselect(Owners previous, Owners owners, Layout next, Remap remap, int[] joined) {
         int width = next.width();
         int q = 1 << bits;
         int[] result = new int[q * width];
@@ -94,18 +94,27 @@ public final class Placement {
         int[] cand = new int[width + joined.length];
         System.arraycopy(joined, 0, cand, width, joined.length);
         boolean oneJoiner = joined.length == 1 && next.quota() == 1;
+        boolean refill = joined.length == 0 && selector.onePerEveryZone();
+        int[] lostZone = new int[width];
         for (int p = 0; p < q; p++) {
             int off = p * width;
             boolean lost = false;
             for (int r = 0; r < width; r++) {
                 int m = remap.next(natural[off + r]);
-                lost |= m < 0;
+                if (m < 0) {
+                    lost = true;
+                    lostZone[r] = previous.zone(natural[off + r]); // same zone names, same indexes
+                }
                 cand[r] = m;
             }
-            if (lost) {
+            if (lost && refill) {
+                selector.refill(p, cand, lostZone, result, off);
+            } else if (lost) {
                 selector.selectAll(p, result, off);
             } else if (joined.length == 0) {
-                System.arraycopy(cand, 0, result, off, width); // name order, hence tie order, is kept
+                for (int r = 0; r < width; r++) { // name order, hence tie order, is kept
+                    result[off + r] = cand[r];
+                }
             } else if (oneJoiner) {
                 selector.admit(p, cand, joined[0], result, off);
             } else {

@@ -167,7 +167,9 @@ final class Selector {
         long sx = Scores.score(seeds[x], p);
         int v = cur[victim];
         if (!Scores.better(sx, x, Scores.score(seeds[v], p), v)) {
-            System.arraycopy(cur, 0, out, off, width);
+            for (int r = 0; r < width; r++) { // a loop beats arraycopy's call for three ints
+                out[off + r] = cur[r];
+            }
             return;
         }
         // x replaces the victim; keep best-first order by sliding x up past weaker replicas.
@@ -183,6 +185,41 @@ final class Selector {
             if (r != victim) {
                 out[off + w++] = cur[r];
             }
+        }
+    }
+
+    /** @return whether every partition has exactly one replica in each zone */
+    boolean onePerEveryZone() {
+        return quota == 1 && !fallback && zones == width;
+    }
+
+    /**
+     * The common leave when {@link #onePerEveryZone()}: the replicas that stayed keep their places,
+     * and each zone that lost its replica gets its best remaining member, then all are sorted.
+     * {@code cur} holds the staying replicas and -1 for each lost one; {@code lostZone[r]} names
+     * the zone of the replica lost at {@code r}.
+     */
+    void refill(int p, int[] cur, int[] lostZone, int[] out, int off) {
+        for (int r = 0; r < width; r++) {
+            if (cur[r] < 0) {
+                long[] zs = zoneSeeds[lostZone[r]];
+                long bs = Scores.score(zs[0], p);
+                int bi = 0;
+                for (int i = 1; i < zs.length; i++) {
+                    long s = Scores.score(zs[i], p);
+                    if (s > bs) {
+                        bs = s;
+                        bi = i;
+                    }
+                }
+                cur[r] = zoneIndex[lostZone[r]][bi];
+            }
+            candIndex[r] = cur[r];
+            candScore[r] = Scores.score(seeds[cur[r]], p);
+        }
+        sortCandidates(width);
+        for (int r = 0; r < width; r++) {
+            out[off + r] = candIndex[r];
         }
     }
 
