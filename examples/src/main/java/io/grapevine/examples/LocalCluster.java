@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import io.grapevine.membership.MembershipEvent;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 
 /**
  * Starts three nodes on loopback and prints what the first one sees, as it happens: the cluster
@@ -57,9 +59,15 @@ public final class LocalCluster {
         say("n3 leaves gracefully");
         nodes.get(2).leave().then(nodes.get(2).shutdown()).block();
         pause(2);
-        say("n2 stops without a word (others will detect the failure)");
+        say("n2 stops without a word; n1 detects the failure (Lifeguard: suspect, then failed)");
+        Mono<MembershipEvent> failed = watcher.events()
+                .filter(e -> e.type() == MembershipEvent.Type.FAILED && e.member().name().equals("n2"))
+                .next()
+                .cache();
+        failed.subscribe();
         nodes.get(1).shutdown().block();
-        pause(8);
+        failed.timeout(Duration.ofSeconds(60)).block();
+        pause(1);
 
         views.dispose();
         events.dispose();

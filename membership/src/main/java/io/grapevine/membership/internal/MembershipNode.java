@@ -463,25 +463,29 @@ public final class MembershipNode implements Membership {
 
     @Override
     public Mono<Void> shutdown() {
-        if (!shutdown.compareAndSet(false, true)) {
-            return Mono.empty();
-        }
-        return Mono.<Void>create(sink -> clock.execute(() -> {
-                    timers.dispose();
-                    if (joiner != null) {
-                        joiner.stop();
-                    }
-                    if (prober != null) {
-                        prober.stop();
-                        state.close();
-                        acks.clear();
-                    }
-                    publisher.complete();
-                    sink.success();
-                }))
-                .then(Mono.fromRunnable(clock::dispose))
-                .then(Mono.defer(() -> transport != null ? transport.close() : Mono.empty()))
-                .doOnSuccess(v -> log.info("{} shut down", name));
+        // Lazy, like every Mono: nothing happens until subscription, so that
+        // leave().then(shutdown()) leaves first.
+        return Mono.defer(() -> {
+            if (!shutdown.compareAndSet(false, true)) {
+                return Mono.empty();
+            }
+            return Mono.<Void>create(sink -> clock.execute(() -> {
+                        timers.dispose();
+                        if (joiner != null) {
+                            joiner.stop();
+                        }
+                        if (prober != null) {
+                            prober.stop();
+                            state.close();
+                            acks.clear();
+                        }
+                        publisher.complete();
+                        sink.success();
+                    }))
+                    .then(Mono.fromRunnable(clock::dispose))
+                    .then(Mono.defer(() -> transport != null ? transport.close() : Mono.empty()))
+                    .doOnSuccess(v -> log.info("{} shut down", name));
+        });
     }
 
     @Override
