@@ -200,7 +200,7 @@ final class Workload {
         for (JsonNode m : cluster.path("members")) {
             String[] hp = m.path("gossip").asText().split(":");
             Map<String, String> tags = new HashMap<>();
-            m.path("tags").fields().forEachRemaining(t -> tags.put(t.getKey(), t.getValue().asText()));
+            m.path("tags").properties().forEach(t -> tags.put(t.getKey(), t.getValue().asText()));
             members.add(new Member(m.path("name").asText(), new InetSocketAddress(hp[0], Integer.parseInt(hp[1])), tags,
                 MemberState.valueOf(m.path("state").asText()), m.path("incarnation").asLong()));
         }

@@ -9,9 +9,7 @@ import java.util.List;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 
 /**
@@ -24,7 +22,7 @@ import reactor.core.publisher.Mono;
 public final class InMemoryRepairStore implements RepairStore {
 
     private final ConcurrentSkipListMap<Slot, Entry> entries = new ConcurrentSkipListMap<>();
-    private final CopyOnWriteArrayList<FluxSink<Change>> listeners = new CopyOnWriteArrayList<>();
+    private final ChangeFeed changes = new ChangeFeed();
     private final Comparator<byte[]> versionOrder;
 
     /** A store whose versions compare unsigned lexicographically (as {@link LwwVersion} encodes them). */
@@ -82,7 +80,7 @@ public final class InMemoryRepairStore implements RepairStore {
     public boolean purge(byte[] key) {
         Entry old = entries.remove(new Slot(Tokens.of(key), key));
         if (old != null) {
-            emit(new Change(key, old.version(), null));
+            changes.emit(new Change(key, old.version(), null));
         }
         return old != null;
     }
@@ -145,10 +143,7 @@ public final class InMemoryRepairStore implements RepairStore {
 
     @Override
     public Flux<Change> changes() {
-        return Flux.create(sink -> {
-            listeners.add(sink);
-            sink.onDispose(() -> listeners.remove(sink));
-        }, FluxSink.OverflowStrategy.BUFFER);
+        return changes.flux();
     }
 
     @Override
@@ -167,16 +162,11 @@ public final class InMemoryRepairStore implements RepairStore {
             return won[0] ? incoming : current;
         });
         if (won[0]) {
-            emit(new Change(incoming.key(), replaced[0] == null ? null : replaced[0].version(), incoming.version()));
+            changes.emit(new Change(incoming.key(), replaced[0] == null ? null : replaced[0].version(), incoming.version()));
         }
         return won[0];
     }
 
-    private void emit(Change change) {
-        for (FluxSink<Change> sink : listeners) {
-            sink.next(change);
-        }
-    }
 
     private List<NavigableMap<Slot, Entry>> parts(TokenRange range) {
         long start = range.start();

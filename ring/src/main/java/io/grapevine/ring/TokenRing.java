@@ -174,7 +174,11 @@ public final class TokenRing implements Disposable {
     }
 
     private void warnUntagged(RingSnapshot snapshot) {
+        // A ring where no owner carries the tag is simply zone-less; only a mix is worth a warning.
         int untagged = snapshot.owners().untaggedCount();
+        if (untagged == snapshot.owners().size()) {
+            untagged = 0;
+        }
         if (untagged != untaggedWarned) {
             untaggedWarned = untagged;
             if (untagged > 0) {

@@ -5,9 +5,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -21,15 +21,19 @@ final class ClusterLog {
     private final Map<String, Integer> alive = new ConcurrentHashMap<>();
     private volatile long convergedAt;
     private volatile boolean converged;
-    /** member reported failed -> observer -> first time since the member was last killed. */
+    /** member reported failed -> observer -> first time since the member was killed. */
     private final Map<String, Map<String, Long>> failed = new ConcurrentHashMap<>();
-    /** Reports of a member failed before it was killed: false positives too. */
-    private final AtomicInteger failedBeforeKill = new AtomicInteger();
+    /** Every report of a member failed, removed or left, in arrival order. */
+    private final Queue<Report> reports = new ConcurrentLinkedQueue<>();
     /** member suspected -> the last time anyone reported suspecting it. */
     private final Map<String, Long> lastSuspected = new ConcurrentHashMap<>();
     /** killed member -> the first suspicion of it reported after the kill. */
     private final Map<String, Long> suspectedAfterKill = new ConcurrentHashMap<>();
-    private final Set<String> killed = ConcurrentHashMap.newKeySet();
+    /** killed member -> when. */
+    private final Map<String, Long> killedAt = new ConcurrentHashMap<>();
+
+    private record Report(String member, long nanos) {
+    }
 
     ClusterLog(List<String> members) {
         this.members = List.copyOf(members);
@@ -49,12 +53,15 @@ final class ClusterLog {
     }
 
     void failed(String observer, String member, long nanos) {
-        failed.computeIfAbsent(member, m -> new ConcurrentHashMap<>()).putIfAbsent(observer, nanos);
+        reports.add(new Report(member, nanos));
+        if (killedAt.containsKey(member)) {
+            failed.computeIfAbsent(member, m -> new ConcurrentHashMap<>()).putIfAbsent(observer, nanos);
+        }
     }
 
     void suspected(String member, long nanos) {
         lastSuspected.merge(member, nanos, Math::max);
-        if (killed.contains(member)) {
+        if (killedAt.containsKey(member)) {
             suspectedAfterKill.putIfAbsent(member, nanos);
         }
     }
@@ -69,15 +76,11 @@ final class ClusterLog {
     }
 
     /**
-     * Called just before a member is killed: whoever reported it failed before that was wrong,
-     * and only reports from now on time the detection.
+     * Called just before a member is killed: only reports from now on time the detection;
+     * whoever reported it failed before was wrong.
      */
-    void killing(String member) {
-        killed.add(member);
-        Map<String, Long> early = failed.remove(member);
-        if (early != null) {
-            failedBeforeKill.addAndGet(early.size());
-        }
+    void killing(String member, long nanos) {
+        killedAt.put(member, nanos);
     }
 
     /** @return when the last of these observers reported itself started, if all have */
@@ -103,12 +106,16 @@ final class ClusterLog {
         return t == null ? OptionalLong.empty() : OptionalLong.of(t);
     }
 
-    /** @return reports of a member failed while it was running: false positives */
-    int falsePositives(Set<String> killed) {
-        return failedBeforeKill.get() + failed.entrySet().stream()
-                .filter(e -> !killed.contains(e.getKey()))
-                .mapToInt(e -> e.getValue().size())
-                .sum();
+    /**
+     * @param from first moment counted
+     * @param to   first moment not counted
+     * @return reports, arrived in [from, to), of a member failed while it was still running
+     */
+    int falsePositives(long from, long to) {
+        return (int) reports.stream()
+                .filter(r -> r.nanos() - from >= 0 && r.nanos() - to < 0)
+                .filter(r -> !killedAt.containsKey(r.member()) || r.nanos() - killedAt.get(r.member()) < 0)
+                .count();
     }
 
     /**
@@ -117,9 +124,9 @@ final class ClusterLog {
      *
      * @return how many never-killed members were suspected by anyone after that time
      */
-    int liveSuspectedAfter(long nanos, Set<String> killed) {
+    int liveSuspectedAfter(long nanos) {
         return (int) lastSuspected.entrySet().stream()
-                .filter(e -> !killed.contains(e.getKey()) && e.getValue() - nanos > 0)
+                .filter(e -> !killedAt.containsKey(e.getKey()) && e.getValue() - nanos > 0)
                 .count();
     }
 

@@ -76,8 +76,8 @@ public final class GrapevineMember {
         }
         return Membership.start(config.build()).doOnNext(m -> {
             running.add(m);
-            report(name, m);
             PeerLines.ready(name);
+            report(name, m);
         }).then();
     }
 

@@ -13,11 +13,14 @@ import java.util.List;
  * @param cpuStartPerNode    CPU seconds per member from launch to that moment
  * @param everywhere         per SIGKILL: seconds until the last survivor reported the victim failed
  * @param first              per SIGKILL: seconds until the first survivor did
- * @param suspectToEverywhere per SIGKILL: seconds from the first suspicion of the victim to the last report (not
- *                           ScaleCube, which does not report suspicions): the suspicion timeout and the spread,
- *                           without the luck of when the victim was next probed
+ * @param toSuspicion        per SIGKILL: seconds until the first suspicion of the victim (not ScaleCube, which does
+ *                           not report suspicions): mostly the luck of when someone next probes the victim
+ * @param suspectToEverywhere per SIGKILL: seconds from that suspicion to the last report: the suspicion timeout and
+ *                           the spread of the verdict
  * @param missedReports      survivors that never reported a victim failed within the deadline
- * @param falsePositives     reports of a member as failed, removed or left while it was running
+ * @param falseAtStart       reports of a member as failed, removed or left while it was running, during the cold
+ *                           start (the whole run when the cluster never formed)
+ * @param falseAfterwards    the same, from convergence to the end of the run
  * @param liveSuspected      never-killed members that someone suspected after convergence (serf, Grapevine: not
  *                           ScaleCube, which does not report suspicions)
  * @param bytesPerNodeSecond IP bytes on the members' ports per member per second, cluster at rest
@@ -28,9 +31,14 @@ import java.util.List;
  */
 record PeerResult(String label, int nodes, String error, double startSeconds, double startAfterReady,
                   double cpuStartPerNode, List<Double> everywhere, List<Double> first,
-                  List<Double> suspectToEverywhere, int missedReports,
-                  int falsePositives, int liveSuspected, double bytesPerNodeSecond, double cpuRestMillis, double cpuRestNoJit,
+                  List<Double> toSuspicion, List<Double> suspectToEverywhere, int missedReports,
+                  int falseAtStart, int falseAfterwards, int liveSuspected, double bytesPerNodeSecond, double cpuRestMillis, double cpuRestNoJit,
                   double rssMiBPerNode, List<String> notes) {
+
+    /** @return false positives over the whole run */
+    int falsePositives() {
+        return falseAtStart + falseAfterwards;
+    }
 
     /** @return the median, NaN for none */
     static double median(List<Double> values) {

@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.LongToDoubleFunction;
 
 /**
  * Runs one implementation's cluster through the benchmark: cold start until every member sees
@@ -92,18 +91,21 @@ final class PeerRun {
         Thread.sleep(options.settle().toMillis());
         long bytes0 = nft != null ? nft.bytes() : -1;
         double cpu0 = cpuSeconds(procs);
-        double jit0 = sum(procs, ProcStats::jitCpuSeconds);
+        List<Map<String, Double>> jit0 = procs.stream().map(p -> ProcStats.jitCpuSeconds(p.pid())).toList();
         long w0 = System.nanoTime();
         Thread.sleep(options.rest().toMillis());
         long bytes1 = nft != null ? nft.bytes() : -1;
         double cpu1 = cpuSeconds(procs);
-        double jit1 = sum(procs, ProcStats::jitCpuSeconds);
+        double jit = 0;
+        for (int i = 0; i < procs.size(); i++) {
+            jit += ProcStats.jitSecondsBetween(jit0.get(i), ProcStats.jitCpuSeconds(procs.get(i).pid()));
+        }
         double seconds = (System.nanoTime() - w0) / NANOS;
         if (bytes0 >= 0 && bytes1 >= 0) {
             result.bytes = (bytes1 - bytes0) / seconds / n;
         }
         result.cpuRest = (cpu1 - cpu0) * 1000 / seconds / n;
-        result.cpuRestWithoutJit = (cpu1 - cpu0 - (jit1 - jit0)) * 1000 / seconds / n;
+        result.cpuRestWithoutJit = (cpu1 - cpu0 - jit) * 1000 / seconds / n;
         result.rss = procs.stream().mapToDouble(p -> ProcStats.rssMiB(p.pid())).sum() / n;
     }
 
@@ -113,9 +115,8 @@ final class PeerRun {
             MemberProcess victim = procs.get(procs.size() - 1 - r);
             String name = victim.names().get(0);
             Set<String> survivors = new HashSet<>(names.subList(0, names.size() - 1 - r));
-            result.killed.add(name);
-            log.killing(name);
             long killedAt = System.nanoTime();
+            log.killing(name, killedAt);
             victim.kill();
             boolean all = ClusterLog.await(() -> log.failedReports(name).keySet().containsAll(survivors), DETECT_TIMEOUT);
             Map<String, Long> reports = log.failedReports(name);
@@ -135,9 +136,10 @@ final class PeerRun {
             }
             if (all) {
                 result.everywhere.add((last - killedAt) / NANOS);
-                long spreadFrom = log.suspectedAfterKill(name).orElse(Long.MAX_VALUE);
-                if (spreadFrom <= last) {
-                    result.suspectToEverywhere.add((last - spreadFrom) / NANOS);
+                long suspected = log.suspectedAfterKill(name).orElse(Long.MAX_VALUE);
+                if (suspected <= last) {
+                    result.toSuspicion.add((suspected - killedAt) / NANOS);
+                    result.suspectToEverywhere.add((last - suspected) / NANOS);
                 }
             }
             progress(kind, String.format("killed %s: first report %.2f s, all %d survivors %s", name,
@@ -148,11 +150,7 @@ final class PeerRun {
     }
 
     private static double cpuSeconds(List<MemberProcess> procs) {
-        return sum(procs, ProcStats::cpuSeconds);
-    }
-
-    private static double sum(List<MemberProcess> procs, LongToDoubleFunction perPid) {
-        return procs.stream().mapToDouble(p -> perPid.applyAsDouble(p.pid())).filter(v -> !Double.isNaN(v)).sum();
+        return procs.stream().mapToDouble(p -> ProcStats.cpuSeconds(p.pid())).filter(v -> !Double.isNaN(v)).sum();
     }
 
     private static void progress(PeerKind kind, String what) {
@@ -174,8 +172,9 @@ final class PeerRun {
         double rss = Double.NaN;
         final List<Double> everywhere = new ArrayList<>();
         final List<Double> first = new ArrayList<>();
+        final List<Double> toSuspicion = new ArrayList<>();
         final List<Double> suspectToEverywhere = new ArrayList<>();
-        final Set<String> killed = new HashSet<>();
+        final long startedAt = System.nanoTime();
         final List<String> notes = new ArrayList<>();
         int missed;
 
@@ -195,9 +194,14 @@ final class PeerRun {
         }
 
         private PeerResult result(String error) {
-            int suspected = Double.isNaN(startSeconds) ? 0 : log.liveSuspectedAfter(convergedAt, killed);
+            boolean formed = !Double.isNaN(startSeconds);
+            long end = System.nanoTime();
+            int suspected = formed ? log.liveSuspectedAfter(convergedAt) : 0;
+            int atStart = log.falsePositives(startedAt, formed ? convergedAt : end);
+            int afterwards = formed ? log.falsePositives(convergedAt, end) : 0;
             return new PeerResult(label, nodes, error, startSeconds, startAfterReady, cpuStart, everywhere, first,
-                    suspectToEverywhere, missed, log.falsePositives(killed), suspected, bytes, cpuRest, cpuRestWithoutJit, rss, notes);
+                    toSuspicion, suspectToEverywhere, missed, atStart, afterwards, suspected, bytes, cpuRest,
+                    cpuRestWithoutJit, rss, notes);
         }
     }
 }

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** CPU time and resident memory of a process, read from Linux's /proc. */
@@ -29,26 +31,38 @@ final class ProcStats {
      * the other threads instead would lose the rounding of every thread and the time of threads
      * that ended.)
      *
-     * @return user + system CPU seconds of the threads named {@code C1/C2 CompilerThread}, 0 for none
+     * @return thread id -> user + system CPU seconds, for the threads named {@code C1/C2 CompilerThread}
      */
-    static double jitCpuSeconds(long pid) {
-        double total = 0;
+    static Map<String, Double> jitCpuSeconds(long pid) {
+        Map<String, Double> threads = new HashMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks.toList()) {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
                     String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     if (comm.matches("C\\d CompilerThre.*")) {
-                        total += ticks(stat);
+                        threads.put(task.getFileName().toString(), ticks(stat) / TICKS_PER_SECOND);
                     }
                 } catch (IOException e) {
                     // the thread ended meanwhile
                 }
             }
-            return total / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
-            return Double.NaN;
+            // the process is gone
         }
+        return threads;
+    }
+
+    /**
+     * The JVM starts and stops compiler threads as work comes and goes, so JIT time is summed
+     * per thread: a thread that ended between the snapshots loses only its own last slice.
+     *
+     * @return JIT CPU seconds spent between two snapshots of {@link #jitCpuSeconds(long)}
+     */
+    static double jitSecondsBetween(Map<String, Double> before, Map<String, Double> after) {
+        return after.entrySet().stream()
+                .mapToDouble(e -> Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+                .sum();
     }
 
     private static double ticks(String stat) {

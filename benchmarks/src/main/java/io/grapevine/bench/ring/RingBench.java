@@ -14,7 +14,7 @@ import java.util.Random;
 
 /**
  * {@code java -jar grapevine-benchmarks.jar ring [--sizes 100,1000] [--steps 50] [--seed 42]
- * [--samples 250000]}: our ring beside random vnodes (16 and 256 tokens, Cassandra style, with a
+ * [--samples 100000]}: our ring beside random vnodes (16 and 256 tokens, Cassandra style, with a
  * zone-aware walk as NetworkTopologyStrategy and a zone-blind one as SimpleStrategy) and Guava's
  * jump hash, on the same seeded clusters (RF 3, three zones) and the same random joins and
  * leaves. Prints balance, movement against the optimum, lookup time and rebuild time, then our
@@ -22,7 +22,7 @@ import java.util.Random;
  */
 public final class RingBench {
     private static final int RF = 3;
-    private static final int LOOKUP_TOKENS = 1 << 20;
+    private static final int LOOKUP_TOKENS = 1 << 18;
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     private RingBench() {
@@ -35,7 +35,7 @@ public final class RingBench {
         int[] sizes = {100, 1000};
         int steps = 50;
         long seed = 42;
-        int samples = 250_000;
+        int samples = 100_000;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--sizes" -> sizes = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
@@ -82,7 +82,7 @@ public final class RingBench {
 
     static Row evaluate(RingModel model, List<Member> start, List<Churn.Step> churn) {
         RingModel.Ring warm = model.build(start); // warm up the code paths: a build and a few changes
-        for (Churn.Step step : churn.subList(0, Math.min(6, churn.size()))) {
+        for (Churn.Step step : churn.subList(0, Math.min(3, churn.size()))) {
             warm = model.update(warm, step.members());
         }
         long t0 = System.nanoTime();
@@ -143,7 +143,7 @@ public final class RingBench {
         return peak / mean;
     }
 
-    /** Median over five rounds of a million lookups of random tokens (after three warm-up rounds). */
+    /** Median over five rounds of 2^18 lookups of random tokens (after two warm-up rounds). */
     static double lookupNanos(RingModel.Ring ring) {
         Random random = new Random(5);
         long[] tokens = new long[LOOKUP_TOKENS];
@@ -154,7 +154,7 @@ public final class RingBench {
         Member[] out = new Member[RF];
         double[] rounds = new double[5];
         long sink = 0;
-        for (int round = -3; round < rounds.length; round++) {
+        for (int round = -2; round < rounds.length; round++) {
             long a = System.nanoTime();
             for (long t : tokens) {
                 if (jump != null) {

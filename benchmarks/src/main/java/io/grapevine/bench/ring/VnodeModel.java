@@ -69,6 +69,7 @@ final class VnodeModel implements RingModel {
         List<Member>[] lists = new List[count];
         Map<Long, List<Member>> shared = new HashMap<>();
         int[] picked = new int[width];
+        int[] arcReplicas = new int[count * width];
         boolean[] zoneUsed = new boolean[zones];
         int[] skipped = new int[count];
         for (int j = 0; j < count; j++) {
@@ -97,6 +98,7 @@ final class VnodeModel implements RingModel {
             long key = 0;
             for (int r = 0; r < width; r++) {
                 key = key * 1_000_003L + picked[r] + 1;
+                arcReplicas[j * width + r] = picked[r];
             }
             lists[j] = shared.computeIfAbsent(key, x -> {
                 Member[] out = new Member[width];
@@ -106,7 +108,7 @@ final class VnodeModel implements RingModel {
                 return List.of(out);
             });
         }
-        return new Built(members, tokens, lists);
+        return new Built(members, tokens, lists, arcReplicas, width);
     }
 
     private static boolean contains(int[] a, int n, int v) {
@@ -123,11 +125,15 @@ final class VnodeModel implements RingModel {
         private final List<Member> members;
         private final long[] tokens;
         private final List<Member>[] lists;
+        private final int[] arcReplicas;
+        private final int width;
 
-        Built(List<Member> members, long[] tokens, List<Member>[] lists) {
+        Built(List<Member> members, long[] tokens, List<Member>[] lists, int[] arcReplicas, int width) {
             this.members = members;
             this.tokens = tokens;
             this.lists = lists;
+            this.arcReplicas = arcReplicas;
+            this.width = width;
         }
 
         @Override
@@ -141,15 +147,16 @@ final class VnodeModel implements RingModel {
 
         @Override
         public Map<String, Double> ownership() {
-            Map<String, Double> out = new HashMap<>();
-            for (Member m : members) {
-                out.put(m.name(), 0.0);
-            }
+            double[] share = new double[members.size()];
             for (int j = 0; j < tokens.length; j++) {
                 double f = arc(j);
-                for (Member m : lists[j]) {
-                    out.merge(m.name(), f, Double::sum);
+                for (int r = 0; r < width; r++) {
+                    share[arcReplicas[j * width + r]] += f;
                 }
+            }
+            Map<String, Double> out = new HashMap<>();
+            for (int i = 0; i < share.length; i++) {
+                out.put(members.get(i).name(), share[i]);
             }
             return out;
         }
@@ -181,14 +188,14 @@ final class VnodeModel implements RingModel {
                 if (end != prev || (i == 0 && j == 0)) {
                     double f = fraction(end - prev);
                     for (Member m : now) {
-                        if (!hasName(then, m.name())) {
+                        if (!hasName(then, m)) {
                             total += f;
                             off += join && !m.name().equals(changed) ? f : 0;
                         }
                     }
                     if (!join) {
                         for (Member m : then) {
-                            if (!hasName(now, m.name()) && !m.name().equals(changed)) {
+                            if (!hasName(now, m) && !m.name().equals(changed)) {
                                 off += f;
                             }
                         }
@@ -211,9 +218,9 @@ final class VnodeModel implements RingModel {
         }
     }
 
-    static boolean hasName(List<Member> list, String name) {
+    static boolean hasName(List<Member> list, Member member) {
         for (Member m : list) {
-            if (m.name().equals(name)) {
+            if (m == member || m.name().equals(member.name())) {
                 return true;
             }
         }

@@ -23,8 +23,10 @@ import reactor.core.publisher.Mono;
  * moment some coordinators route a key to its old replicas while a new replica has already
  * caught up, and the new replica misses those writes until the periodic round. Two mechanisms:
  * <ul>
- *   <li>once the ring has not changed for {@code settle}, this node compares every range it
- *       replicates with every co-replica (sessions between equal replicas cost one round trip);</li>
+ *   <li>once the ring has not changed for {@code settle}, this node compares each range that
+ *       moved since the last such sync and that it replicated before or replicates now with each
+ *       of its current replicas (the first time: every range it replicates; sessions between
+ *       equal replicas cost one round trip);</li>
  *   <li>a replica write routed by a coordinator whose ring differs from ours marks the key's
  *       partition; once no such write has arrived for {@code quiet}, those ranges are repaired
  *       with all their current replicas (this node may have been an old replica that the new
@@ -48,6 +50,7 @@ public final class ChangeSync implements Disposable {
     private final AtomicLong lastStale = new AtomicLong();
     private final Map<Integer, Long> stale = new ConcurrentHashMap<>();
     private final Disposable ticker;
+    private volatile RingSnapshot lastSynced;
 
     /**
      * @param self        this node's name
@@ -106,9 +109,16 @@ public final class ChangeSync implements Disposable {
         String what;
         if (fullPending.get() && now - lastChange.get() >= settleNanos) {
             fullPending.set(false);
-            stale.clear(); // the full comparison covers them
-            tasks = RangeSync.everyShared(r, self);
-            what = "ring settled";
+            RingSnapshot before = lastSynced;
+            lastSynced = r;
+            if (before == null) {
+                stale.clear(); // the full comparison covers them
+                tasks = RangeSync.everyShared(r, self);
+                what = "ring settled";
+            } else {
+                tasks = RangeSync.moved(before, r, self);
+                what = "ring settled, " + tasks.size() + " moved range(s) to compare";
+            }
         } else if (!stale.isEmpty() && now - lastStale.get() >= quietNanos && !fullPending.get()) {
             List<Long> tokens = new ArrayList<>();
             for (Integer p : new ArrayList<>(stale.keySet())) {

@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,9 +110,7 @@ public final class ClientCommands {
             if (answered != null) {
                 s.append("\n  replicas: ").append(j.path("replicas")).append(", answered: ").append(answered);
             }
-            Iterator<Map.Entry<String, JsonNode>> failed = j.path("failed").fields();
-            while (failed.hasNext()) {
-                Map.Entry<String, JsonNode> f = failed.next();
+            for (Map.Entry<String, JsonNode> f : j.path("failed").properties()) {
                 s.append("\n  ").append(f.getKey()).append(": ").append(f.getValue().asText());
             }
             return s.toString();

@@ -122,9 +122,9 @@ public final class ClusterLauncher {
         out.printf("Starting %d Grapevine KV nodes on loopback (%s; one log file per node in %s)%n%n", n,
             dataDir == null ? "data in memory" : "data in " + dataDir, dir);
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"NODE", "HTTP", "GOSSIP", "DATA", "LOG", "ZONE"});
+        rows.add(new String[] {"NODE", "PID", "HTTP", "GOSSIP", "DATA", "LOG", "ZONE"});
         for (Child c : children) {
-            rows.add(new String[] {c.name, c.url(), "127.0.0.1:" + c.gossip,
+            rows.add(new String[] {c.name, String.valueOf(c.process.pid()), c.url(), "127.0.0.1:" + c.gossip,
                 c.data == null ? "memory" : c.data.toString(), c.log.toString(), c.zone == null ? "-" : c.zone});
         }
         ClientCommands.printTable(rows, out);

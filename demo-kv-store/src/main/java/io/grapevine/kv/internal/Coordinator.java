@@ -3,7 +3,6 @@ package io.grapevine.kv.internal;
 import io.grapevine.membership.Member;
 import io.grapevine.repair.Entry;
 import io.grapevine.ring.RingSnapshot;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,7 +166,7 @@ public final class Coordinator {
                 ? Mono.error(new ReplicaException("leaving: handing ranges over"))
                 : store.write(entry).then();
         }
-        InetSocketAddress to = peers.http(m);
+        String to = peers.httpUrl(m);
         if (to == null) {
             return Mono.error(new ReplicaException("publishes no HTTP address"));
         }
@@ -178,7 +177,7 @@ public final class Coordinator {
         if (m.name().equals(self)) {
             return store.get(key);
         }
-        InetSocketAddress from = peers.http(m);
+        String from = peers.httpUrl(m);
         if (from == null) {
             return Mono.error(new ReplicaException("publishes no HTTP address"));
         }
@@ -226,11 +225,21 @@ public final class Coordinator {
             if (acks.incrementAndGet() == w) {
                 decide(true);
             }
+            finishedAll();
         }
 
         void failed(String name, String why) {
             failed.put(name, why);
-            if (failures.incrementAndGet() == replicas.size() - w + 1) {
+            failures.incrementAndGet();
+            finishedAll();
+        }
+
+        /**
+         * Once w acknowledgements are out of reach the write has failed, but the answer waits for
+         * every replica (each bounded by the timeout) so that it says exactly who acknowledged.
+         */
+        private void finishedAll() {
+            if (acks.get() + failures.get() == replicas.size() && acks.get() < w) {
                 decide(false);
             }
         }

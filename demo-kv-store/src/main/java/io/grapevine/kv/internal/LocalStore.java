@@ -1,6 +1,7 @@
 package io.grapevine.kv.internal;
 
 import io.grapevine.repair.Change;
+import io.grapevine.repair.ChangeFeed;
 import io.grapevine.repair.Entry;
 import io.grapevine.repair.EntryDigest;
 import io.grapevine.repair.RepairStore;
@@ -13,7 +14,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
@@ -22,7 +22,6 @@ import org.h2.mvstore.MVStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -56,7 +55,7 @@ public final class LocalStore implements RepairStore, AutoCloseable {
     private final Scheduler io;
     private final Scheduler commitThread;
     private final GroupCommit commits;
-    private final CopyOnWriteArrayList<FluxSink<Change>> listeners = new CopyOnWriteArrayList<>();
+    private final ChangeFeed changes = new ChangeFeed();
     private final ConcurrentSkipListSet<Tombstone> tombstoneIndex = new ConcurrentSkipListSet<>();
     private final AtomicLong live = new AtomicLong();
     private final AtomicLong tombstones = new AtomicLong();
@@ -212,10 +211,7 @@ public final class LocalStore implements RepairStore, AutoCloseable {
 
     @Override
     public Flux<Change> changes() {
-        return Flux.create(sink -> {
-            listeners.add(sink);
-            sink.onDispose(() -> listeners.remove(sink));
-        }, FluxSink.OverflowStrategy.BUFFER);
+        return changes.flux();
     }
 
     @Override
@@ -245,7 +241,7 @@ public final class LocalStore implements RepairStore, AutoCloseable {
                     && map.remove(t.mapKey, v)) {
                     tombstones.decrementAndGet();
                     removed++;
-                    emit(new Change(StoredValue.userKey(t.mapKey), StoredValue.version(v), null));
+                    changes.emit(new Change(StoredValue.userKey(t.mapKey), StoredValue.version(v), null));
                 }
             }
             purged.addAndGet(removed);
@@ -326,15 +322,10 @@ public final class LocalStore implements RepairStore, AutoCloseable {
                 live.incrementAndGet();
             }
         }
-        emit(new Change(StoredValue.userKey(mapKey), before == null ? null : StoredValue.version(before),
+        changes.emit(new Change(StoredValue.userKey(mapKey), before == null ? null : StoredValue.version(before),
             after == null ? null : StoredValue.version(after)));
     }
 
-    private void emit(Change change) {
-        for (FluxSink<Change> sink : listeners) {
-            sink.next(change);
-        }
-    }
 
     private <T> Mono<T> onIo(java.util.concurrent.Callable<T> work) {
         Mono<T> m = Mono.fromCallable(work);

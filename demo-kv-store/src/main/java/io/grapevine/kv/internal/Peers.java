@@ -24,7 +24,9 @@ public final class Peers {
     public void update(MembershipView view) {
         Map<String, Addresses> next = new HashMap<>();
         for (Member m : view.members()) {
-            next.put(m.name(), new Addresses(parse(m.tag(HTTP_TAG)), parse(m.tag(REPAIR_TAG))));
+            InetSocketAddress http = parse(m.tag(HTTP_TAG));
+            next.put(m.name(), new Addresses(http, http == null ? null : "http://" + HostPort.format(http),
+                parse(m.tag(REPAIR_TAG))));
         }
         byName = Map.copyOf(next);
     }
@@ -36,6 +38,19 @@ public final class Peers {
     public InetSocketAddress http(Member m) {
         Addresses a = byName.get(m.name());
         return a != null && a.http != null ? a.http : parse(m.tag(HTTP_TAG));
+    }
+
+    /**
+     * @param m a member
+     * @return its HTTP base URL ({@code http://host:port}), or null when it publishes none
+     */
+    public String httpUrl(Member m) {
+        Addresses a = byName.get(m.name());
+        if (a != null && a.httpUrl != null) {
+            return a.httpUrl;
+        }
+        InetSocketAddress http = http(m);
+        return http == null ? null : "http://" + HostPort.format(http);
     }
 
     /**
@@ -58,6 +73,6 @@ public final class Peers {
         }
     }
 
-    private record Addresses(InetSocketAddress http, InetSocketAddress repair) {
+    private record Addresses(InetSocketAddress http, String httpUrl, InetSocketAddress repair) {
     }
 }

@@ -92,6 +92,31 @@ public final class RangeSync {
     }
 
     /**
+     * The ranges whose replicas changed between two rings and that this node replicated before
+     * or after, each with every replica of the later ring but this node: writes routed by the
+     * earlier ring may sit on this node (a former or continuing replica) and not yet on a new one.
+     *
+     * @param before the ring at the last sync
+     * @param after  the ring now
+     * @param self   this node's name
+     * @return the tasks
+     */
+    public static List<Task> moved(RingSnapshot before, RingSnapshot after, String self) {
+        List<Task> out = new ArrayList<>();
+        for (RangeMovement m : RingSnapshot.movements(before, after)) {
+            if (!containsName(m.before(), self) && !containsName(m.after(), self)) {
+                continue;
+            }
+            for (Member peer : m.after()) {
+                if (!peer.name().equals(self)) {
+                    out.add(new Task(m.range(), peer));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * The ranges holding some tokens, each with every replica of the ring but this node (which
      * need not be a replica itself: it may hold writes a lagging coordinator sent it).
      *

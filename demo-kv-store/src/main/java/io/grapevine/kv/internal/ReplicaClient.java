@@ -3,7 +3,6 @@ package io.grapevine.kv.internal;
 import io.grapevine.repair.Entry;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOption;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import reactor.core.publisher.Flux;
@@ -46,12 +45,12 @@ public final class ReplicaClient {
     /**
      * Writes an entry to a replica; the replica merges it under last-write-wins.
      *
-     * @param to    the replica's HTTP address
+     * @param to    the replica's HTTP base URL ({@link Peers#httpUrl})
      * @param entry the entry
      * @param ring  the digest of the ring the coordinator routed by
      * @return completes when the replica acknowledged (it holds this version or a newer one)
      */
-    public Mono<Void> write(InetSocketAddress to, Entry entry, String ring) {
+    public Mono<Void> write(String to, Entry entry, String ring) {
         byte[] value = entry.value();
         return http.put()
             .uri(url(to, entry.key()))
@@ -76,11 +75,11 @@ public final class ReplicaClient {
     /**
      * Reads a replica's own entry for a key.
      *
-     * @param from the replica's HTTP address
+     * @param from the replica's HTTP base URL ({@link Peers#httpUrl})
      * @param key  the key
      * @return the entry (a tombstone has a null value), or empty when the replica has none
      */
-    public Mono<Entry> read(InetSocketAddress from, byte[] key) {
+    public Mono<Entry> read(String from, byte[] key) {
         return http.get()
             .uri(url(from, key))
             .response((res, content) -> {
@@ -114,8 +113,8 @@ public final class ReplicaClient {
         });
     }
 
-    private static String url(InetSocketAddress to, byte[] key) {
-        return "http://" + HostPort.format(to) + InternalHeaders.PREFIX + KeyCodec.hex(key);
+    private static String url(String base, byte[] key) {
+        return base + InternalHeaders.PREFIX + KeyCodec.hex(key);
     }
 
     /** @return completes when the pooled connections are closed */

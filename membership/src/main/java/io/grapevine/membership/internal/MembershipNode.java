@@ -157,7 +157,7 @@ public final class MembershipNode implements Membership {
         pushPull = new PushPullSync(state, clock, t, streamLayers, metrics, config.streamTimeout());
         prober = new Prober(name, endpoint, table, state, acks, sender, awareness, clock, metrics, this::tcpPing,
                 this::reaped, probeInterval, config.probeTimeout().toMillis(), config.indirectChecks(),
-                config.gossipToTheDead().toMillis());
+                config.gossipToTheDead().toMillis(), config.suspectOnRefusedConnection());
         serfIntents = new SerfIntents(name);
         inbound = new InboundPackets(name, endpoint, state, acks, sender, clock, metrics, body -> {
             switch (serfIntents.witness(body)) {

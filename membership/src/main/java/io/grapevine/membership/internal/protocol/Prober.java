@@ -50,6 +50,7 @@ public final class Prober {
     private final long probeTimeoutMillis;
     private final int indirectChecks;
     private final long reapAfterMillis;
+    private final boolean suspectOnRefused;
     private final RateLimitedLog warnings;
     private Attempt current;
     private boolean tickMissed;
@@ -74,11 +75,13 @@ public final class Prober {
      * @param probeTimeoutMillis  probe timeout
      * @param indirectChecks      indirect probes per failed direct probe
      * @param reapAfterMillis     how long dead members are kept
+     * @param suspectOnRefused    whether a refused TCP fallback ping ends the probe as failed at once
      */
     public Prober(String self, Endpoint local, MemberTable table, MembershipState state, AckTracker acks,
                   PacketSender sender, Awareness awareness, ProtocolClock clock, ProtocolMetrics metrics,
                   StreamPing streamPing, Consumer<List<NodeRecord>> onReaped, long probeIntervalMillis,
-                  long probeTimeoutMillis, int indirectChecks, long reapAfterMillis) {
+                  long probeTimeoutMillis, int indirectChecks, long reapAfterMillis,
+                  boolean suspectOnRefused) {
         this.self = self;
         this.local = local;
         this.table = table;
@@ -94,6 +97,7 @@ public final class Prober {
         this.probeTimeoutMillis = probeTimeoutMillis;
         this.indirectChecks = indirectChecks;
         this.reapAfterMillis = reapAfterMillis;
+        this.suspectOnRefused = suspectOnRefused;
         this.warnings = new RateLimitedLog(log, Duration.ofMinutes(1), () -> clock.now() * 1_000_000L);
     }
 
@@ -188,7 +192,27 @@ public final class Prober {
                 long remaining = deadline - clock.now();
                 tcp = streamPing.ping(address, ping(seq, target.name), remaining)
                         .subscribe(ok -> clock.execute(() -> tcpContacted |= ok),
-                                e -> log.debug("TCP fallback ping to {} failed: {}", target.name, e.toString()));
+                                e -> clock.execute(() -> tcpFailed(e)));
+            }
+        }
+
+        /**
+         * A refused connection is the target's own host answering that nothing listens on the
+         * member's port: its process is gone. Waiting out the rest of the interval for indirect
+         * acks cannot change that, so the suspicion starts now; the suspicion timeout that
+         * follows still gives a live member every chance to refute. Our own health score is left
+         * alone: the refusal proves this node's network works, and says nothing of its speed.
+         */
+        void tcpFailed(Throwable e) {
+            if (done || !suspectOnRefused || !ConnectionRefusal.is(e)) {
+                log.debug("TCP fallback ping to {} failed: {}", target.name, e.toString());
+                return;
+            }
+            log.debug("TCP fallback ping to {} refused: suspecting it without waiting out the interval", target.name);
+            metrics.probeRefused();
+            finish();
+            if (!state.hasLeft()) {
+                state.onSuspect(new Message.Suspect(incarnation, target.name, self));
             }
         }
 

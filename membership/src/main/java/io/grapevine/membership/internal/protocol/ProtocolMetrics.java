@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The protocol's Micrometer meters, all tagged {@code node=<name>}:
  * {@code grapevine.membership.packets} and {@code grapevine.membership.bytes}
- * ({@code direction=in|out}), {@code grapevine.membership.probes} ({@code result=ok|failed}),
+ * ({@code direction=in|out}), {@code grapevine.membership.probes} ({@code result=ok|failed|refused}; refused is a failed probe cut short by a refused TCP connection),
  * {@code grapevine.membership.suspicions}, {@code grapevine.membership.refutations},
  * {@code grapevine.membership.conflicts} and {@code grapevine.membership.drops}
  * ({@code reason=...}). Counters are thread-safe, so the transport may count too.
@@ -24,6 +24,7 @@ public final class ProtocolMetrics {
     private final Counter bytesOut;
     private final Counter probesOk;
     private final Counter probesFailed;
+    private final Counter probesRefused;
     private final Counter suspicions;
     private final Counter refutations;
     private final Counter conflicts;
@@ -43,6 +44,7 @@ public final class ProtocolMetrics {
         bytesOut = counter("grapevine.membership.bytes", "direction", "out");
         probesOk = counter("grapevine.membership.probes", "result", "ok");
         probesFailed = counter("grapevine.membership.probes", "result", "failed");
+        probesRefused = counter("grapevine.membership.probes", "result", "refused");
         suspicions = Counter.builder("grapevine.membership.suspicions").tag("node", node)
                 .description("suspicions this node raised").register(registry);
         refutations = Counter.builder("grapevine.membership.refutations").tag("node", node)
@@ -77,6 +79,11 @@ public final class ProtocolMetrics {
     /** A probe got no ack at all. */
     public void probeFailed() {
         probesFailed.increment();
+    }
+
+    /** A probe failed early: the target's host refused the TCP fallback connection. */
+    public void probeRefused() {
+        probesRefused.increment();
     }
 
     /** This node raised a suspicion. */
@@ -114,7 +121,8 @@ public final class ProtocolMetrics {
             d.merge(c.getId().getTag("reason"), (long) c.count(), Long::sum);
         }
         return new MembershipStats((long) packetsIn.count(), (long) packetsOut.count(), (long) bytesIn.count(),
-                (long) bytesOut.count(), (long) (probesOk.count() + probesFailed.count()), (long) probesFailed.count(),
+                (long) bytesOut.count(), (long) (probesOk.count() + probesFailed.count() + probesRefused.count()),
+                (long) (probesFailed.count() + probesRefused.count()),
                 (long) suspicions.count(), (long) refutations.count(), d);
     }
 }
