@@ -55,6 +55,9 @@ public final class KvConfig {
     private final long maxBufferedBytes;
     private final Profile profile;
     private final MeterRegistry meterRegistry;
+    private final int dashboardConnections;
+    private final Duration dashboardRefresh;
+    private final Duration dashboardStallTimeout;
 
     private KvConfig(Builder b) {
         this.name = b.name;
@@ -79,6 +82,9 @@ public final class KvConfig {
         this.maxBufferedBytes = b.maxBufferedBytes;
         this.profile = b.profile;
         this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : new SimpleMeterRegistry();
+        this.dashboardConnections = b.dashboardConnections;
+        this.dashboardRefresh = b.dashboardRefresh;
+        this.dashboardStallTimeout = b.dashboardStallTimeout;
     }
 
     /** @return a builder with the defaults */
@@ -196,6 +202,27 @@ public final class KvConfig {
         return meterRegistry;
     }
 
+    /** @return dashboard event streams ({@code GET /events}) served at once; more are refused with 503 */
+    public int dashboardConnections() {
+        return dashboardConnections;
+    }
+
+    /**
+     * @return how often, while a dashboard is open, this node asks every live member for its key
+     *         count and pushes the figures to the open dashboards
+     */
+    public Duration dashboardRefresh() {
+        return dashboardRefresh;
+    }
+
+    /**
+     * @return how long a dashboard client may leave data unread (its connection's send buffers
+     *         full) before it is disconnected; it reconnects and gets a fresh snapshot
+     */
+    public Duration dashboardStallTimeout() {
+        return dashboardStallTimeout;
+    }
+
     /** Collects settings; {@link #build()} validates them. */
     public static final class Builder {
         private String name;
@@ -220,6 +247,9 @@ public final class KvConfig {
         private long maxBufferedBytes = 64L * 1024 * 1024;
         private Profile profile = Profile.LAN;
         private MeterRegistry meterRegistry;
+        private int dashboardConnections = 64;
+        private Duration dashboardRefresh = Duration.ofSeconds(1);
+        private Duration dashboardStallTimeout = Duration.ofSeconds(30);
 
         private Builder() {
         }
@@ -356,6 +386,24 @@ public final class KvConfig {
             return this;
         }
 
+        /** @param v concurrent dashboard event streams, 1..4096 (default 64) @return this */
+        public Builder dashboardConnections(int v) {
+            this.dashboardConnections = v;
+            return this;
+        }
+
+        /** @param v how often open dashboards get every node's key count, 10 ms..1 min (default 1 s) @return this */
+        public Builder dashboardRefresh(Duration v) {
+            this.dashboardRefresh = Objects.requireNonNull(v, "dashboardRefresh");
+            return this;
+        }
+
+        /** @param v how long a dashboard client may stall before it is dropped, 100 ms..1 h (default 30 s) @return this */
+        public Builder dashboardStallTimeout(Duration v) {
+            this.dashboardStallTimeout = Objects.requireNonNull(v, "dashboardStallTimeout");
+            return this;
+        }
+
         /**
          * @return the configuration
          * @throws IllegalArgumentException naming the first setting out of bounds
@@ -388,6 +436,9 @@ public final class KvConfig {
             if (requestTimeout.isNegative() || requestTimeout.isZero()) {
                 throw new IllegalArgumentException("request timeout must be positive");
             }
+            check(dashboardConnections, 1, 4096, "dashboard connections");
+            check(dashboardRefresh.toMillis(), 10, 60_000, "dashboard refresh (ms)");
+            check(dashboardStallTimeout.toMillis(), 100, 3_600_000, "dashboard stall timeout (ms)");
             if (tags.containsKey("http") || tags.containsKey("repair")) {
                 throw new IllegalArgumentException("tags 'http' and 'repair' are set by the node itself");
             }

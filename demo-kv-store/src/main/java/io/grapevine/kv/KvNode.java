@@ -3,6 +3,9 @@ package io.grapevine.kv;
 import io.grapevine.kv.internal.ApiLimits;
 import io.grapevine.kv.internal.Coordinator;
 import io.grapevine.kv.internal.ChangeSync;
+import io.grapevine.kv.internal.Dashboard;
+import io.grapevine.kv.internal.DashboardSettings;
+import io.grapevine.kv.internal.DashboardSource;
 import io.grapevine.kv.internal.RangeSync;
 import io.grapevine.kv.internal.HostPort;
 import io.grapevine.kv.internal.HttpApi;
@@ -75,6 +78,7 @@ public final class KvNode {
     private final RepairFigures figures = new RepairFigures();
     private final ReplicaClient replicas;
     private final HttpApi api;
+    private final Dashboard dashboard;
     private final Disposable.Composite subscriptions = Disposables.composite();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean leaving = new AtomicBoolean();
@@ -91,9 +95,11 @@ public final class KvNode {
         this.config = config;
         this.store = LocalStore.open(config.dataDir(), config.fsync(), clock, config.tombstoneGrace().toMillis());
         this.replicas = new ReplicaClient(config.requestTimeout(), config.maxValueBytes(), 64);
+        this.dashboard = new Dashboard(DashboardSettings.of(config.dashboardConnections(), config.dashboardRefresh(),
+            config.dashboardStallTimeout()), config.meterRegistry());
         this.api = new HttpApi(new Backend(), new ApiLimits(KvConfig.MAX_KEY_BYTES, config.maxValueBytes(),
             config.replication(), config.writeQuorum(), config.readQuorum(), config.maxInFlight(),
-            config.maxBufferedBytes()));
+            config.maxBufferedBytes()), dashboard);
     }
 
     /**
@@ -181,6 +187,7 @@ public final class KvNode {
                     LOG.info("purged {} tombstones older than {}", n, config.tombstoneGrace());
                 }
             }));
+        dashboard.start(new DashboardFeed());
         LOG.info("node {} up: http {}, gossip {}, repair {}, {} storage", config.name(), httpAddress(),
             membership.local().address(), repair.address(), store.file() == null ? "memory" : store.file());
     }
@@ -350,6 +357,8 @@ public final class KvNode {
             return closed.asMono();
         }
         return Mono.defer(() -> {
+            Mono<Void> dashboards = dashboard.close().timeout(Duration.ofSeconds(5), Mono.empty())
+                .onErrorResume(e -> Mono.empty());
             subscriptions.dispose();
             if (scheduler != null) {
                 scheduler.dispose();
@@ -363,7 +372,7 @@ public final class KvNode {
             Mono<Void> gossip = m == null ? Mono.empty() : m.shutdown();
             RepairService r = repair;
             Mono<Void> repairs = r == null ? Mono.empty() : r.close();
-            return http.timeout(Duration.ofSeconds(5), Mono.empty())
+            return dashboards.then(http.timeout(Duration.ofSeconds(5), Mono.empty()))
                 .then(gossip.timeout(Duration.ofSeconds(5), Mono.empty()))
                 // RepairService.close() waits for its server to stop: keep it off event loops
                 .then(repairs.subscribeOn(Schedulers.boundedElastic()).timeout(Duration.ofSeconds(10), Mono.empty()))
@@ -441,6 +450,44 @@ public final class KvNode {
                     body.put("handoff", r);
                     return body;
                 });
+        }
+    }
+
+    /** What the dashboard follows: this node, once it has joined. */
+    private final class DashboardFeed implements DashboardSource {
+        @Override
+        public String name() {
+            return config.name();
+        }
+
+        @Override
+        public MembershipView view() {
+            return membership.view();
+        }
+
+        @Override
+        public Flux<MembershipView> views() {
+            return membership.views();
+        }
+
+        @Override
+        public RingSnapshot ring() {
+            return ring.current();
+        }
+
+        @Override
+        public Flux<RingChange> ringChanges() {
+            return KvNode.this.ringChanges();
+        }
+
+        @Override
+        public Flux<RepairReport> repairReports() {
+            return KvNode.this.repairReports();
+        }
+
+        @Override
+        public KvStats stats() {
+            return KvNode.this.stats();
         }
     }
 

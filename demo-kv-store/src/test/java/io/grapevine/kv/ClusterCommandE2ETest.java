@@ -43,7 +43,7 @@ class ClusterCommandE2ETest {
             Matcher dashboard = Pattern.compile("Dashboard: (http://127\\.0\\.0\\.1:\\d+)/").matcher(text);
             assertThat(dashboard.find()).isTrue();
             List<String> urls = new ArrayList<>();
-            Matcher row = Pattern.compile("n\\d\\s+(http://127\\.0\\.0\\.1:\\d+)\\s").matcher(text);
+            Matcher row = Pattern.compile("n\\d\\s+\\d+\\s+(http://127\\.0\\.0\\.1:\\d+)\\s").matcher(text);
             while (row.find()) {
                 urls.add(row.group(1));
             }

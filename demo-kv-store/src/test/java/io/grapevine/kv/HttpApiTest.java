@@ -74,7 +74,7 @@ class HttpApiTest {
         KvResponse r = kv.send(HttpMethod.GET, "/nope", null).block();
         assertThat(r.status()).isEqualTo(404);
         assertThat(r.json().path("error").asText()).isEqualTo("no such route");
-        assertThat(kv.send(HttpMethod.GET, "/", null).block().status()).as("dashboard: issue 8").isEqualTo(404);
+        assertThat(kv.send(HttpMethod.GET, "/", null).block().status()).as("the dashboard page").isEqualTo(200);
         KvResponse post = kv.send(HttpMethod.POST, "/kv/x", bytes("v")).block();
         assertThat(post.status()).isEqualTo(405);
         assertThat(post.header("Allow")).isEqualTo("GET, PUT, DELETE");

@@ -18,17 +18,19 @@ import java.util.List;
 record PeersOptions(int nodes, int repeats, Duration settle, Duration rest, Duration converge, List<String> only,
                     List<String> jvmOpts, String serf) {
     static final List<String> COLUMNS = List.of("serf", "grapevine", "grapevine-1jvm", "scalecube", "scalecube-tuned");
-    static final String USAGE = "peers [--nodes 16] [--repeats 3] [--rest-seconds 30] [--settle-seconds 5] [--converge-seconds 180]"
-            + " [--only " + String.join(",", COLUMNS) + "] [--jvm-opts '-XX:+UseSerialGC -Xmx256m'] [--serf /usr/bin/serf]";
+    static final String USAGE = "peers [--nodes 16] [--repeats 3] [--rest-seconds 30] [--settle-seconds 60] [--converge-seconds 180]"
+            + " [--only " + String.join(",", COLUMNS) + "] [--jvm-opts '-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1 -XX:-UsePerfData'] [--serf /usr/bin/serf]";
 
     static PeersOptions parse(String[] args) {
         int nodes = 16;
         int repeats = 3;
-        long settle = 5;
+        long settle = 60;
         long rest = 30;
         long converge = 180;
         List<String> only = List.of();
-        List<String> jvmOpts = List.of("-XX:+UseSerialGC", "-Xmx256m");
+        // A member process does little work: C1-compiled code reaches its steady state within a
+        // minute, and without perf data the JVM does not wake 20 times a second to sample it.
+        List<String> jvmOpts = List.of("-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
         String serf = "serf";
         for (int i = 0; i < args.length; i++) {
             if (i + 1 >= args.length) {

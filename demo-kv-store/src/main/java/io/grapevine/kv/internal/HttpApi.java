@@ -22,7 +22,8 @@ import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * The node's HTTP API: the public routes of the architecture contract ({@code /kv/{key}},
- * {@code /cluster}, {@code /stats}), {@code POST /admin/leave}, and the node-to-node routes under
+ * {@code /cluster}, {@code /stats}, the dashboard at {@code /} and its event stream
+ * {@code /events}), {@code POST /admin/leave}, and the node-to-node routes under
  * {@code /internal/kv/}. Every error is a JSON body {@code {"error": "...", ...}} with a 4xx or
  * 5xx status; nothing a client sends escapes as an exception (a last-resort handler answers 500).
  *
@@ -46,18 +47,21 @@ public final class HttpApi {
 
     private final NodeBackend node;
     private final ApiLimits limits;
+    private final Dashboard dashboard;
     private final ByteBudget budget;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger internalInFlight = new AtomicInteger();
     private final RateLimitedLog errors = new RateLimitedLog(LOG, Duration.ofSeconds(10));
 
     /**
-     * @param node   the node served
-     * @param limits the bounds
+     * @param node      the node served
+     * @param limits    the bounds
+     * @param dashboard serves {@code GET /}, {@code /dashboard/*} and {@code GET /events}
      */
-    public HttpApi(NodeBackend node, ApiLimits limits) {
+    public HttpApi(NodeBackend node, ApiLimits limits, Dashboard dashboard) {
         this.node = node;
         this.limits = limits;
+        this.dashboard = dashboard;
         this.budget = new ByteBudget(limits.maxBufferedBytes());
     }
 
@@ -110,7 +114,13 @@ public final class HttpApi {
         if (path.startsWith(InternalHeaders.PREFIX)) {
             return internal(req, res, path.substring(InternalHeaders.PREFIX.length()));
         }
+        if (Dashboard.isAsset(path)) {
+            return dashboard.asset(req, res, path);
+        }
         switch (path) {
+            case "/events" -> {
+                return dashboard.events(req, res);
+            }
             case "/cluster" -> {
                 if (method != HttpMethod.GET) {
                     return notAllowed(res, "GET");
