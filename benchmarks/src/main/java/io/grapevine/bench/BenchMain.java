@@ -43,7 +43,7 @@ public final class BenchMain {
         System.err.println("commands:");
         System.err.println("  jmh <regex> [jmh options]   run the JMH benchmarks matching regex");
         System.err.println("  ring [--sizes 100,1000] [--steps 50] [--seed 42]   ring placement vs random vnodes and jump hash");
-        System.err.println("  simulate [--nodes N[,N..]] [--loss p] [--minutes m] [--crashes k] [--seed s]   testkit clusters vs SWIM/Lifeguard theory");
+        System.err.println("  simulate [--nodes N[,N..]] [--loss p] [--minutes m] [--crashes k] [--seed s] [--join-waves w]   testkit clusters vs SWIM/Lifeguard theory");
         System.err.println("  repair [--keys N]           Merkle repair bytes vs the floor and a Cassandra-style baseline");
         System.err.println("  kv [--ops 20000] [--concurrency 32] [--value-bytes 100]   KV store puts/gets: 3 nodes (RF 3, W 2, R 2) vs 1 node");
         System.err.println("  peers [--nodes 16] [--repeats 3] [--rest-seconds 30]   membership vs serf agents and ScaleCube, real processes");

@@ -6,6 +6,7 @@ import io.grapevine.membership.MembershipConfig;
 import io.grapevine.membership.MembershipView;
 import io.grapevine.membership.Member;
 import io.grapevine.membership.Profile;
+import io.grapevine.testkit.internal.EventQueue;
 import io.grapevine.testkit.internal.Fabric;
 import io.grapevine.testkit.internal.NodeScheduler;
 import java.net.InetAddress;
@@ -56,6 +57,7 @@ public final class SimulatedCluster implements AutoCloseable {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     private final VirtualTimeScheduler time;
+    private final EventQueue queue;
     private final Scheduler.Worker control;
     private final Fabric fabric;
     private final SimulatedNetwork network;
@@ -76,6 +78,7 @@ public final class SimulatedCluster implements AutoCloseable {
 
     private SimulatedCluster(Builder b) {
         this.time = VirtualTimeScheduler.create();
+        this.queue = new EventQueue(time, this::error);
         this.control = time.createWorker();
         this.seed = b.seed;
         this.profile = b.profile;
@@ -86,7 +89,7 @@ public final class SimulatedCluster implements AutoCloseable {
         this.recordEvents = b.recordEvents;
         this.checkEvery = b.checkEvery;
         Latency latency = b.latency != null ? b.latency : defaultLatency(b.profile);
-        this.fabric = new Fabric(time, new SplittableRandom(mix(seed, -1, 0)), latency);
+        this.fabric = new Fabric(queue, new SplittableRandom(mix(seed, -1, 0)), latency);
         this.fabric.loss(b.loss);
         this.network = new SimulatedNetwork(fabric, name -> node(name).address());
     }
@@ -154,7 +157,7 @@ public final class SimulatedCluster implements AutoCloseable {
 
     /** Starts the current generation of a node. */
     void start(SimulatedNode n) {
-        NodeScheduler s = new NodeScheduler(time, this::error, MAX_HELD_DELIVERIES);
+        NodeScheduler s = new NodeScheduler(queue, this::error, MAX_HELD_DELIVERIES);
         MembershipConfig.Builder b = MembershipConfig.builder()
                 .nodeName(n.name())
                 .bind(n.address())

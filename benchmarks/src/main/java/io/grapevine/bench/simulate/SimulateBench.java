@@ -24,20 +24,27 @@ import java.util.SplittableRandom;
 /**
  * {@code simulate}: whole clusters of real Grapevine nodes on the testkit's simulated network, in
  * virtual time, measured against what SWIM and Lifeguard predict. Per cluster size it reports the
- * join convergence of a cluster started all at once from three seeds, the dissemination of one
- * later join, crash to first suspicion and to {@code FAILED} on every survivor (p50, p99), false
- * positives, and messages and bytes per node per second, each beside its theoretical value.
+ * join convergence of a cluster started from three seeds (all at once, or for large clusters in
+ * waves, as real deployments roll out), the dissemination of one later join, crash to first
+ * suspicion and to {@code FAILED} on every survivor (p50, p99), false positives, and messages and
+ * bytes per node per second, each beside its theoretical value.
  */
 public final class SimulateBench {
     private static final Duration SETTLE = Duration.ofSeconds(30);
     private static final Duration QUIET_WINDOW = Duration.ofSeconds(60);
     private static final Duration DETECTION_TAIL = Duration.ofSeconds(60);
+    /** Nodes per join wave when the number of waves is not given. */
+    private static final int DEFAULT_WAVE_SIZE = 1_000;
+    private static final String USAGE = "usage: simulate [--nodes N[,N...]] [--loss p] [--minutes m] [--crashes k] [--seed s] "
+            + "[--join-waves w]";
 
     private SimulateBench() {
     }
 
     /**
-     * @param args {@code [--nodes N[,N...]] [--loss p] [--minutes m] [--crashes k] [--seed s]}
+     * @param args {@code [--nodes N[,N...]] [--loss p] [--minutes m] [--crashes k] [--seed s]
+     *             [--join-waves w]}; without {@code --join-waves}, clusters of more than 1,000
+     *             nodes join in waves of 1,000
      */
     public static void main(String[] args) {
         List<Integer> sizes = List.of(100, 1000);
@@ -45,6 +52,7 @@ public final class SimulateBench {
         int minutes = 5;
         int crashes = 20;
         long seed = 42;
+        int waves = 0;
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -53,14 +61,18 @@ public final class SimulateBench {
                 case "--minutes" -> minutes = Integer.parseInt(v);
                 case "--crashes" -> crashes = Integer.parseInt(v);
                 case "--seed" -> seed = Long.parseLong(v);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: simulate [--nodes N[,N...]] [--loss p] [--minutes m] [--crashes k] [--seed s]");
+                case "--join-waves" -> waves = Integer.parseInt(v);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; " + USAGE);
             }
             i++;
         }
         Logs.quiet();
         for (int n : sizes) {
-            new Run(n, loss, Duration.ofMinutes(minutes), crashes, seed).execute().print();
+            int w = waves > 0 ? waves : Math.max(1, (n + DEFAULT_WAVE_SIZE - 1) / DEFAULT_WAVE_SIZE);
+            if (w > Math.max(1, n / 3)) {
+                throw new IllegalArgumentException("--join-waves " + w + " leaves fewer than 3 nodes per wave for " + n + " nodes");
+            }
+            new Run(n, loss, Duration.ofMinutes(minutes), crashes, seed, w).execute().print();
         }
     }
 
@@ -79,6 +91,9 @@ public final class SimulateBench {
         final Duration measured;
         final int crashes;
         final long seed;
+        final int waves;
+        final List<Long> waveConvergence = new ArrayList<>();
+        final List<String> names = new ArrayList<>();
         final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         final Map<String, Long> crashedAt = new HashMap<>();
         final Map<String, Long> firstSuspicion = new HashMap<>();
@@ -102,12 +117,38 @@ public final class SimulateBench {
         int survivors;
         LifeguardBounds bounds;
 
-        Run(int n, double loss, Duration measured, int crashes, long seed) {
+        Run(int n, double loss, Duration measured, int crashes, long seed, int waves) {
             this.n = n;
             this.loss = loss;
             this.measured = measured;
             this.crashes = crashes;
             this.seed = seed;
+            this.waves = waves;
+        }
+
+        /**
+         * Starts the cluster: the first wave (the three seeds among it) at once, then each further
+         * wave once every node started so far sees every one of them alive.
+         *
+         * @return whether every wave converged within its timeout
+         */
+        boolean join(SimulatedCluster c) {
+            int waveSize = (n + waves - 1) / waves;
+            int started = Math.min(n, waveSize);
+            boolean joined = c.advanceUntil(() -> allSee(c, Math.min(n, waveSize)), Duration.ofMinutes(30));
+            waveConvergence.add(c.now().toMillis());
+            while (joined && started < n) {
+                long waveStart = c.now().toMillis();
+                int size = Math.min(waveSize, n - started);
+                for (int i = 0; i < size; i++) {
+                    c.addNode();
+                }
+                started += size;
+                int expected = started;
+                joined = c.advanceUntil(() -> allSee(c, expected), Duration.ofMinutes(30));
+                waveConvergence.add(c.now().toMillis() - waveStart);
+            }
+            return joined;
         }
 
         Run execute() {
@@ -115,11 +156,13 @@ public final class SimulateBench {
                     .bind(new InetSocketAddress("10.0.0.1", 7946)).profile(Profile.LAN).build(), n);
             long wall0 = System.nanoTime();
             long cpu0 = cpu.getCurrentThreadCpuTime();
-            try (SimulatedCluster c = SimulatedCluster.builder().nodes(n).seed(seed).profile(Profile.LAN)
+            int firstWave = Math.min(n, (n + waves - 1) / waves);
+            try (SimulatedCluster c = SimulatedCluster.builder().nodes(firstWave).seed(seed).profile(Profile.LAN)
                     .seedNodes(3).recordEvents(false).checkEvery(Duration.ofMillis(100)).build()) {
                 c.events().subscribe(this::observe);
-                boolean joined = c.advanceUntil(() -> allSee(c, n), Duration.ofMinutes(30));
+                boolean joined = join(c);
                 joinConvergence = joined ? c.now().toMillis() : -1;
+                c.nodes().forEach(node -> names.add(node.name()));
                 bootstrapWall = (System.nanoTime() - wall0) / 1e9;
                 bootstrapCpu = (cpu.getCurrentThreadCpuTime() - cpu0) / 1e9;
                 long wall1 = System.nanoTime();
@@ -223,10 +266,6 @@ public final class SimulateBench {
             double qsecs = QUIET_WINDOW.toMillis() / 1000.0;
             double t = bounds.probeInterval().toMillis() / 1000.0;
             double pushPull = bounds.scaledPushPullInterval().toMillis() / 1000.0;
-            List<String> names = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                names.add(String.format("node-%0" + Math.max(3, String.valueOf(n - 1).length()) + "d", i));
-            }
             double probeMsgs = 2 / t;
             double probeBytes = (WireSizes.ping(names.get(1), names.get(0)) + WireSizes.ack()) / t;
             double syncMsgs = 2 / pushPull;
@@ -241,7 +280,16 @@ public final class SimulateBench {
             System.out.println();
             System.out.println("| metric | measured | theory | ratio |");
             System.out.println("|---|---|---|---|");
-            row("join convergence, all start at once (s)", joinConvergence / 1000.0, Double.NaN);
+            if (waves == 1) {
+                row("join convergence, all start at once (s)", joinConvergence / 1000.0, Double.NaN);
+            } else {
+                row(String.format(Locale.ROOT, "join convergence, %,d waves of %,d, all waves (s)", waves, (n + waves - 1) / waves),
+                        joinConvergence / 1000.0, Double.NaN);
+                row("join convergence, first wave (all at once) (s)", waveConvergence.get(0) / 1000.0, Double.NaN);
+                List<Long> later = waveConvergence.subList(1, waveConvergence.size());
+                row("join convergence of one later wave, mean (s)", mean(later), Double.NaN);
+                row("join convergence of one later wave, max (s)", pct(later, 100), Double.NaN);
+            }
             double join = newcomerSeenByAll();
             row("one join seen by all (s)", join, expDiss);
             double d50 = bounds.firstDetectionQuantile(0.5).toMillis() / 1000.0;
@@ -266,6 +314,9 @@ public final class SimulateBench {
             row("push/pull bytes/node/s, whole run", whole.streamBytesSent() / (double) n / secs, syncBytes);
             row("all messages/node/s, whole run", whole.messagesSent() / (double) n / secs, Double.NaN);
             row("all bytes/node/s, whole run", whole.bytesSent() / (double) n / secs, Double.NaN);
+            System.out.println("join convergence: virtual time from the first start until every running node holds every node "
+                    + "started so far as alive (or suspect)" + (waves == 1 ? "." : "; waves: the first wave starts at once, each "
+                    + "further wave as soon as the previous one has converged, and a wave's convergence runs from its start."));
             System.out.printf(Locale.ROOT, "theory: T = %.1f s; first detection T/(1-e^-1) = %.2f s; suspicion min %.1f s "
                             + "(max %.1f s); dissemination %.1f rounds x %d ms = %.2f s; FAILED on all = sum = %.2f s; "
                             + "quantiles of first detection from SWIM's model (undetected after k periods with probability "

@@ -6,8 +6,7 @@ import io.grapevine.membership.MembershipView;
 import io.grapevine.membership.internal.protocol.NodeRecord;
 import io.grapevine.membership.internal.protocol.ProtocolClock;
 import io.grapevine.membership.internal.protocol.ProtocolMetrics;
-import java.util.ArrayList;
-import java.util.concurrent.ConcurrentHashMap;
+import io.grapevine.membership.internal.protocol.PublishedMembers;
 import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
@@ -26,7 +25,7 @@ final class EventPublisher {
     private final Scheduler delivery;
     private final int eventBuffer;
     private final int messageBuffer;
-    private final ConcurrentHashMap<String, Member> members = new ConcurrentHashMap<>();
+    private final PublishedMembers members = new PublishedMembers();
     private final Sinks.Many<Long> ticks = Sinks.many().replay().latest();
     private final Sinks.Many<MembershipEvent> events = Sinks.many().multicast().directBestEffort();
     private final Sinks.Many<byte[]> messages = Sinks.many().multicast().directBestEffort();
@@ -46,12 +45,12 @@ final class EventPublisher {
 
     /** A member's record changed: visible in {@code members()} at once, in views after the batch. */
     void changed(NodeRecord record) {
-        members.put(record.name(), record.toMember());
+        members.put(record);
         bump();
     }
 
     void removed(NodeRecord record) {
-        members.remove(record.name());
+        members.remove(record);
         bump();
     }
 
@@ -76,7 +75,7 @@ final class EventPublisher {
 
     MembershipView view() {
         long v = version;
-        return new MembershipView(localName, v, new ArrayList<>(members.values()));
+        return new MembershipView(localName, v, members.snapshot());
     }
 
     Flux<MembershipView> views() {

@@ -158,7 +158,7 @@ public final class MembershipNode implements Membership {
         prober = new Prober(name, endpoint, table, state, acks, sender, awareness, clock, metrics, this::tcpPing,
                 this::reaped, probeInterval, config.probeTimeout().toMillis(), config.indirectChecks(),
                 config.gossipToTheDead().toMillis(), config.suspectOnRefusedConnection());
-        serfIntents = new SerfIntents(name);
+        serfIntents = new SerfIntents(name, table);
         inbound = new InboundPackets(name, endpoint, state, acks, sender, clock, metrics, body -> {
             switch (serfIntents.witness(body)) {
                 case NOT_AN_INTENT -> userBroadcasts.received(body);
@@ -232,6 +232,7 @@ public final class MembershipNode implements Membership {
 
     private void reaped(List<NodeRecord> records) {
         for (NodeRecord r : records) {
+            serfIntents.forget(r);
             publisher.removed(r);
             publisher.event(MembershipEvent.Type.REMOVED, r.toMember());
         }

@@ -16,8 +16,6 @@ import java.util.random.RandomGenerator;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
-import reactor.core.scheduler.Scheduler;
-import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
  * The simulated wire: who is bound where, which links are cut, and the delivery of datagrams and
@@ -28,7 +26,7 @@ import reactor.test.scheduler.VirtualTimeScheduler;
  */
 public final class Fabric {
     private static final byte[] NO_REPLY = new byte[0];
-    private final Scheduler.Worker wire;
+    private final EventQueue wire;
     private final RandomGenerator random;
     private final Map<InetSocketAddress, Endpoint> endpoints = new HashMap<>();
     private final Map<InetSocketAddress, TrafficCounter> counters = new HashMap<>();
@@ -41,12 +39,12 @@ public final class Fabric {
     }
 
     /**
-     * @param time    the cluster's clock
+     * @param wire    the cluster's timer queue, which carries messages until they arrive
      * @param random  the network's seeded randomness
      * @param latency the initial delay distribution
      */
-    public Fabric(VirtualTimeScheduler time, RandomGenerator random, Latency latency) {
-        this.wire = time.createWorker();
+    public Fabric(EventQueue wire, RandomGenerator random, Latency latency) {
+        this.wire = wire;
         this.random = random;
         this.latency = latency;
     }
@@ -205,7 +203,7 @@ public final class Fabric {
                 counter.dropped++;
                 return;
             }
-            wire.schedule(() -> deliverPacket(address, to, packet, counter), delay(), TimeUnit.NANOSECONDS);
+            wire.schedule(() -> deliverPacket(address, to, packet, counter), delay());
         }
 
         @Override
@@ -219,7 +217,7 @@ public final class Fabric {
                 Exchange x = new Exchange(sink, to, timeout);
                 sink.onDispose(x);
                 if (reachable(address, to)) {
-                    wire.schedule(() -> x.arrive(message, expectReply), delay(), TimeUnit.NANOSECONDS);
+                    wire.schedule(() -> x.arrive(message, expectReply), delay());
                 }
             });
         }
@@ -289,12 +287,12 @@ public final class Fabric {
                         return;
                     }
                     done = true;
-                }, delay(), TimeUnit.NANOSECONDS);
+                }, delay());
             }
 
             /** Runs on the initiator's side after one latency, respecting its pause. */
             private void back(Runnable r) {
-                wire.schedule(() -> scheduler.deliver(r), delay(), TimeUnit.NANOSECONDS);
+                wire.schedule(() -> scheduler.deliver(r), delay());
             }
 
             void succeed(byte[] reply) {

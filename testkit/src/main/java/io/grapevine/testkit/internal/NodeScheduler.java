@@ -8,8 +8,9 @@ import reactor.core.scheduler.Scheduler;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
- * One simulated node's view of the cluster's shared {@link VirtualTimeScheduler}: the same clock,
- * plus the two things a single shared scheduler cannot do per node.
+ * One simulated node's view of the cluster's shared clock ({@link EventQueue} over the
+ * {@link VirtualTimeScheduler}): the same clock, plus the two things a single shared scheduler
+ * cannot do per node.
  * <ul>
  *   <li>Pause: while paused, work that comes due (timers, and deliveries routed through
  *       {@link #deliver(Runnable)}) is held and runs, in the order it came due, on resume, as in a
@@ -17,13 +18,12 @@ import reactor.test.scheduler.VirtualTimeScheduler;
  *       ticker that drops ticks.</li>
  *   <li>Kill: a crashed node's work never runs again, without telling anyone.</li>
  * </ul>
- * Cancelling a task only marks it: the virtual-time queue's own removal is a linear scan, which
- * made cancellation the hot spot of large simulations. Cancelled entries run as no-ops when due.
+ * Cancelling a task only marks it: removal from the queue would cost more than the no-op the
+ * cancelled entry runs as when it comes due.
  * Single-threaded, like the virtual-time scheduler it wraps.
  */
 public final class NodeScheduler implements Scheduler {
-    private final VirtualTimeScheduler time;
-    private final Scheduler.Worker base;
+    private final EventQueue queue;
     private final Consumer<Throwable> onError;
     private final int maxHeldDeliveries;
     private final ArrayDeque<Runnable> held = new ArrayDeque<>();
@@ -33,14 +33,25 @@ public final class NodeScheduler implements Scheduler {
     private boolean killed;
 
     /**
+     * A node on its own queue over the clock (for a single node).
+     *
      * @param time              the cluster's clock
      * @param onError           receives what a task throws (the simulation goes on, as a real
      *                          scheduler would report and continue)
      * @param maxHeldDeliveries deliveries kept while paused, like a socket buffer; more are dropped
      */
     public NodeScheduler(VirtualTimeScheduler time, Consumer<Throwable> onError, int maxHeldDeliveries) {
-        this.time = time;
-        this.base = time.createWorker();
+        this(new EventQueue(time, onError), onError, maxHeldDeliveries);
+    }
+
+    /**
+     * @param queue             the cluster's timer queue, shared by all its nodes
+     * @param onError           receives what a task throws (the simulation goes on, as a real
+     *                          scheduler would report and continue)
+     * @param maxHeldDeliveries deliveries kept while paused, like a socket buffer; more are dropped
+     */
+    public NodeScheduler(EventQueue queue, Consumer<Throwable> onError, int maxHeldDeliveries) {
+        this.queue = queue;
         this.onError = onError;
         this.maxHeldDeliveries = maxHeldDeliveries;
         this.direct = new NodeWorker();
@@ -48,7 +59,7 @@ public final class NodeScheduler implements Scheduler {
 
     @Override
     public long now(TimeUnit unit) {
-        return time.now(unit);
+        return unit.convert(queue.now(), TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -151,14 +162,14 @@ public final class NodeScheduler implements Scheduler {
         @Override
         public Disposable schedule(Runnable task) {
             Task t = new Task(this, task);
-            base.schedule(t);
+            queue.schedule(t, 0);
             return t;
         }
 
         @Override
         public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
             Task t = new Task(this, task);
-            base.schedule(t, Math.max(0, delay), unit);
+            queue.schedule(t, unit.toNanos(delay));
             return t;
         }
 
@@ -169,8 +180,8 @@ public final class NodeScheduler implements Scheduler {
                 throw new IllegalArgumentException("period must be positive: " + period + " " + unit);
             }
             long first = Math.max(0, unit.toNanos(initialDelay));
-            Periodic p = new Periodic(this, task, time.now(TimeUnit.NANOSECONDS) + first, periodNanos);
-            base.schedule(p, first, TimeUnit.NANOSECONDS);
+            Periodic p = new Periodic(this, task, queue.now() + first, periodNanos);
+            queue.schedule(p, first);
             return p;
         }
 
@@ -241,9 +252,9 @@ public final class NodeScheduler implements Scheduler {
             if (cancelled || worker.disposed || killed) {
                 return;
             }
-            long now = time.now(TimeUnit.NANOSECONDS);
+            long now = queue.now();
             long k = (now - start) / period + 1;
-            base.schedule(this, start + k * period - now, TimeUnit.NANOSECONDS);
+            queue.schedule(this, start + k * period - now);
         }
     }
 }

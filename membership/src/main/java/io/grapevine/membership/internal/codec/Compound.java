@@ -62,6 +62,17 @@ public final class Compound {
         return out;
     }
 
+    /** Receives one part of a compound, as a range of the compound's own buffer. */
+    @FunctionalInterface
+    public interface PartSink {
+        /**
+         * @param buf  the compound's buffer (not a copy: do not keep or modify it)
+         * @param from where the part starts (its type byte)
+         * @param to   just past its last byte
+         */
+        void part(byte[] buf, int from, int to);
+    }
+
     /**
      * Splits a compound. Bytes after the last part are ignored, as memberlist ignores them.
      *
@@ -70,23 +81,38 @@ public final class Compound {
      * @throws DropException {@code malformed} when it is not a compound or its length table is cut short
      */
     public static Parts decode(byte[] buf) throws DropException {
-        if (buf.length < 2 || (buf[0] & 0xff) != MessageType.COMPOUND) {
+        List<byte[]> parts = new ArrayList<>();
+        int missing = walk(buf, 0, buf.length, (b, from, to) -> parts.add(Arrays.copyOfRange(b, from, to)));
+        return new Parts(List.copyOf(parts), missing);
+    }
+
+    /**
+     * Hands each part of a compound to {@code sink} in place, without copying it.
+     *
+     * @param buf  the buffer
+     * @param from where the compound starts (its type byte 7)
+     * @param to   just past its last byte
+     * @param sink receives the parts that fit, in order
+     * @return how many announced parts did not fit (see {@link Parts#missing()})
+     * @throws DropException {@code malformed} when it is not a compound or its length table is cut short
+     */
+    public static int walk(byte[] buf, int from, int to, PartSink sink) throws DropException {
+        if (to - from < 2 || (buf[from] & 0xff) != MessageType.COMPOUND) {
             throw new DropException("malformed", "not a compound: no type byte 7 and count");
         }
-        int count = buf[1] & 0xff;
-        int body = 2 + 2 * count;
-        if (body > buf.length) {
+        int count = buf[from + 1] & 0xff;
+        int body = from + 2 + 2 * count;
+        if (body > to) {
             throw new DropException("malformed", "compound of " + count + " parts has a truncated length table");
         }
-        List<byte[]> parts = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            int len = ((buf[2 + 2 * i] & 0xff) << 8) | (buf[3 + 2 * i] & 0xff);
-            if (len > buf.length - body) {
-                return new Parts(List.copyOf(parts), count - i);
+            int len = ((buf[from + 2 + 2 * i] & 0xff) << 8) | (buf[from + 3 + 2 * i] & 0xff);
+            if (len > to - body) {
+                return count - i;
             }
-            parts.add(Arrays.copyOfRange(buf, body, body + len));
+            sink.part(buf, body, body + len);
             body += len;
         }
-        return new Parts(List.copyOf(parts), 0);
+        return 0;
     }
 }

@@ -1,7 +1,5 @@
 package io.grapevine.membership.internal.codec;
 
-import java.util.Set;
-
 /**
  * memberlist's compressed message, {@code [9][msgpack map {Algo: 0, Buf: LZW bytes}]}; the
  * inflated bytes are again a message with its own type byte. LZW (algorithm 0) is the only
@@ -10,7 +8,7 @@ import java.util.Set;
 public final class Compression {
     /** memberlist's {@code lzwAlgo}. */
     public static final int ALGO_LZW = 0;
-    private static final Set<String> KEYS = Set.of("Algo", "Buf");
+    private static final WireFields.Keys KEYS = WireFields.Keys.of("Algo", "Buf");
 
     private Compression() {
     }

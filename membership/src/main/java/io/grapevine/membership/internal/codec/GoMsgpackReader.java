@@ -92,6 +92,40 @@ public final class GoMsgpackReader {
     }
 
     /**
+     * Reads a map key and finds it among known ASCII keys without making a string: struct keys
+     * are read for every field of every message, the hottest path of decoding. Accepts and
+     * rejects exactly what {@link #readKey()} does.
+     *
+     * @param known the keys to look for, ASCII bytes
+     * @return the index of the key in {@code known}, or -1 for any other (valid) key
+     * @throws DropException when the key is not a str form, is cut short, or is not UTF-8
+     */
+    public int readKey(byte[][] known) throws DropException {
+        int b = peek("map key");
+        if (b == 0xc0) {
+            throw malformed("map key is nil");
+        }
+        int max = remaining();
+        long len = rawLength("map key", false);
+        int n = checkLength("map key", len, max);
+        for (int i = 0; i < known.length; i++) {
+            byte[] k = known[i];
+            if (k.length == n && k[0] == buf[pos]) {
+                int j = 1;
+                while (j < n && buf[pos + j] == k[j]) {
+                    j++;
+                }
+                if (j == n) {
+                    pos += n;
+                    return i;
+                }
+            }
+        }
+        text("map key", n);
+        return -1;
+    }
+
+    /**
      * Reads a Go string field. Go reads only str forms into strings, and so do we.
      *
      * @param field    the Go field name, for the error message
@@ -104,7 +138,11 @@ public final class GoMsgpackReader {
         if (len < 0) {
             return "";
         }
-        int n = checkLength(field, len, maxBytes);
+        return text(field, checkLength(field, len, maxBytes));
+    }
+
+    /** Reads the next {@code n} bytes as UTF-8 text. */
+    private String text(String field, int n) throws DropException {
         if (ascii(pos, n)) {
             // Names and keys are ASCII almost always: valid UTF-8 as they are, no decoder needed.
             String s = new String(buf, pos, n, StandardCharsets.ISO_8859_1);

@@ -1,10 +1,7 @@
 package io.grapevine.membership.internal.codec;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import org.msgpack.core.MessageBufferPacker;
-import org.msgpack.core.MessagePack;
+import java.util.Arrays;
 
 /**
  * Writes msgpack exactly as hashicorp/go-msgpack (v0.5.x, the codec memberlist v0.2.2 uses)
@@ -14,19 +11,28 @@ import org.msgpack.core.MessagePack;
  *   <li>strings and byte slices alike in the old "raw" family: fixstr, 0xda u16, 0xdb u32 -
  *       never str8 (0xd9) and never bin, which v0.5.x only emits with {@code WriteExt};</li>
  *   <li>a nil byte slice as msgpack nil (0xc0);</li>
- *   <li>non-negative integers in the smallest unsigned form (fixint, 0xcc, 0xcd, 0xce, 0xcf).</li>
+ *   <li>non-negative integers in the smallest unsigned form (fixint, 0xcc, 0xcd, 0xce, 0xcf),
+ *       negative ones in the smallest signed form (negative fixint, 0xd0 to 0xd3).</li>
  * </ul>
  * Structs are written by the caller as a map header followed by key/value pairs, keys sorted by
- * Go field name (go-msgpack sorts struct fields by name when it writes maps). Not thread-safe;
- * one writer builds one buffer.
+ * Go field name (go-msgpack sorts struct fields by name when it writes maps).
+ *
+ * <p>Writes straight into one growing array: every gossip message and every push/pull is encoded
+ * here, so a general-purpose packer's per-call overhead and its large initial buffer showed up as
+ * a large share of a simulated cluster's time. Not thread-safe; one writer builds one buffer.
  */
 public final class GoMsgpackWriter {
-    private static final MessagePack.PackerConfig GO_FORMS =
-            new MessagePack.PackerConfig().withStr8FormatSupport(false);
-    private final MessageBufferPacker packer = GO_FORMS.newBufferPacker();
+    private byte[] buf;
+    private int size;
 
-    /** Starts an empty buffer. */
+    /** Starts an empty buffer sized for one gossip message. */
     public GoMsgpackWriter() {
+        this(128);
+    }
+
+    /** @param expectedBytes the expected size, to avoid growing (a push/pull of many members) */
+    public GoMsgpackWriter(int expectedBytes) {
+        this.buf = new byte[Math.max(16, expectedBytes)];
     }
 
     /**
@@ -36,7 +42,9 @@ public final class GoMsgpackWriter {
      * @return this writer
      */
     public GoMsgpackWriter rawByte(int b) {
-        return raw(new byte[] {(byte) b});
+        ensure(1);
+        buf[size++] = (byte) b;
+        return this;
     }
 
     /**
@@ -47,7 +55,9 @@ public final class GoMsgpackWriter {
      */
     public GoMsgpackWriter raw(byte[] bytes) {
         if (bytes != null && bytes.length > 0) {
-            run(() -> packer.writePayload(bytes));
+            ensure(bytes.length);
+            System.arraycopy(bytes, 0, buf, size, bytes.length);
+            size += bytes.length;
         }
         return this;
     }
@@ -59,8 +69,16 @@ public final class GoMsgpackWriter {
      * @return this writer
      */
     public GoMsgpackWriter mapHeader(int entries) {
-        run(() -> packer.packMapHeader(entries));
-        return this;
+        if (entries < 0) {
+            throw new IllegalArgumentException("negative map size " + entries);
+        }
+        if (entries < 16) {
+            return rawByte(0x80 | entries);
+        }
+        if (entries < 0x10000) {
+            return head16(0xde, entries);
+        }
+        return head32(0xdf, entries);
     }
 
     /**
@@ -70,7 +88,22 @@ public final class GoMsgpackWriter {
      * @return this writer
      */
     public GoMsgpackWriter string(String s) {
-        return rawString(s == null ? new byte[0] : s.getBytes(StandardCharsets.UTF_8));
+        if (s == null) {
+            return rawHeader(0);
+        }
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return rawString(s.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        // ASCII: one byte per char, no intermediate array.
+        rawHeader(n);
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            buf[size++] = (byte) s.charAt(i);
+        }
+        return this;
     }
 
     /**
@@ -87,11 +120,18 @@ public final class GoMsgpackWriter {
     }
 
     private GoMsgpackWriter rawString(byte[] b) {
-        run(() -> {
-            packer.packRawStringHeader(b.length);
-            packer.writePayload(b);
-        });
-        return this;
+        rawHeader(b.length);
+        return raw(b);
+    }
+
+    private GoMsgpackWriter rawHeader(int length) {
+        if (length < 32) {
+            return rawByte(0xa0 | length);
+        }
+        if (length < 0x10000) {
+            return head16(0xda, length);
+        }
+        return head32(0xdb, length);
     }
 
     /**
@@ -102,8 +142,40 @@ public final class GoMsgpackWriter {
      * @return this writer
      */
     public GoMsgpackWriter integer(long v) {
-        run(() -> packer.packLong(v));
-        return this;
+        if (v >= 0) {
+            if (v < 0x80) {
+                return rawByte((int) v);
+            }
+            if (v < 0x100) {
+                ensure(2);
+                buf[size++] = (byte) 0xcc;
+                buf[size++] = (byte) v;
+                return this;
+            }
+            if (v < 0x10000) {
+                return head16(0xcd, (int) v);
+            }
+            if (v < 0x1_0000_0000L) {
+                return head32(0xce, v);
+            }
+            return head64(0xcf, v);
+        }
+        if (v >= -32) {
+            return rawByte((int) v & 0xff);
+        }
+        if (v >= Byte.MIN_VALUE) {
+            ensure(2);
+            buf[size++] = (byte) 0xd0;
+            buf[size++] = (byte) v;
+            return this;
+        }
+        if (v >= Short.MIN_VALUE) {
+            return head16(0xd1, (int) v);
+        }
+        if (v >= Integer.MIN_VALUE) {
+            return head32(0xd2, v);
+        }
+        return head64(0xd3, v);
     }
 
     /**
@@ -111,31 +183,53 @@ public final class GoMsgpackWriter {
      * @return this writer
      */
     public GoMsgpackWriter bool(boolean b) {
-        run(() -> packer.packBoolean(b));
-        return this;
+        return rawByte(b ? 0xc3 : 0xc2);
     }
 
     /** @return this writer, after writing msgpack nil (0xc0) */
     public GoMsgpackWriter nil() {
-        run(packer::packNil);
-        return this;
+        return rawByte(0xc0);
     }
 
     /** @return everything written so far */
     public byte[] toByteArray() {
-        return packer.toByteArray();
+        return Arrays.copyOf(buf, size);
     }
 
-    private interface PackStep {
-        void run() throws IOException;
+    private GoMsgpackWriter head16(int format, int v) {
+        ensure(3);
+        buf[size++] = (byte) format;
+        buf[size++] = (byte) (v >>> 8);
+        buf[size++] = (byte) v;
+        return this;
     }
 
-    private static void run(PackStep step) {
-        try {
-            step.run();
-        } catch (IOException e) {
-            // A buffer packer never does I/O; this would be a msgpack-core bug.
-            throw new UncheckedIOException(e);
+    private GoMsgpackWriter head32(int format, long v) {
+        ensure(5);
+        buf[size++] = (byte) format;
+        buf[size++] = (byte) (v >>> 24);
+        buf[size++] = (byte) (v >>> 16);
+        buf[size++] = (byte) (v >>> 8);
+        buf[size++] = (byte) v;
+        return this;
+    }
+
+    private GoMsgpackWriter head64(int format, long v) {
+        ensure(9);
+        buf[size++] = (byte) format;
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            buf[size++] = (byte) (v >>> shift);
+        }
+        return this;
+    }
+
+    private void ensure(int more) {
+        if (buf.length - size < more) {
+            long want = Math.max((long) buf.length * 2, (long) size + more);
+            if (want > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("message too large: " + want + " bytes");
+            }
+            buf = Arrays.copyOf(buf, (int) want);
         }
     }
 }

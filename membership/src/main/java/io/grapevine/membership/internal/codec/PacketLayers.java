@@ -2,6 +2,7 @@ package io.grapevine.membership.internal.codec;
 
 import io.grapevine.membership.Keyring;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -97,39 +98,42 @@ public final class PacketLayers {
         }
         List<Message> messages = new ArrayList<>();
         List<DropException> drops = new ArrayList<>();
-        collect(buf, 0, messages, drops);
+        collect(buf, 0, buf.length, 0, messages, drops);
         return new Unwrapped(List.copyOf(messages), List.copyOf(drops));
     }
 
-    private static void collect(byte[] buf, int depth, List<Message> messages, List<DropException> drops)
+    private static void collect(byte[] buf, int from, int to, int depth, List<Message> messages, List<DropException> drops)
             throws DropException {
-        int type = buf.length == 0 ? -1 : buf[0] & 0xff;
+        int type = from >= to ? -1 : buf[from] & 0xff;
         if (type == MessageType.HAS_CRC) {
             throw new DropException("malformed", "a CRC layer inside another layer");
         }
         if (type != MessageType.COMPOUND && type != MessageType.COMPRESS) {
-            messages.add(WireCodec.decode(buf, false));
+            messages.add(WireCodec.decode(buf, from, to, false));
             return;
         }
         if (depth >= MAX_NESTING) {
             throw new DropException("malformed", "compound/compressed layers nested deeper than " + MAX_NESTING);
         }
         if (type == MessageType.COMPRESS) {
-            int maxOut = (int) Math.min(MAX_INFLATE, Math.max(MIN_INFLATE, 10L * buf.length));
-            collect(Compression.unwrap(buf, maxOut), depth + 1, messages, drops);
+            byte[] compressed = from == 0 && to == buf.length ? buf : Arrays.copyOfRange(buf, from, to);
+            int maxOut = (int) Math.min(MAX_INFLATE, Math.max(MIN_INFLATE, 10L * compressed.length));
+            byte[] inflated = Compression.unwrap(compressed, maxOut);
+            collect(inflated, 0, inflated.length, depth + 1, messages, drops);
             return;
         }
-        Compound.Parts parts = Compound.decode(buf);
-        for (byte[] part : parts.parts()) {
+        int[] found = new int[1];
+        int missing = Compound.walk(buf, from, to, (b, partFrom, partTo) -> {
+            found[0]++;
             try {
-                collect(part, depth + 1, messages, drops);
+                collect(b, partFrom, partTo, depth + 1, messages, drops);
             } catch (DropException e) {
                 drops.add(e);
             }
-        }
-        for (int i = 0; i < parts.missing(); i++) {
-            drops.add(new DropException("truncated", "compound part " + (parts.parts().size() + i + 1)
-                    + " of " + (parts.parts().size() + parts.missing()) + " lost to truncation"));
+        });
+        for (int i = 0; i < missing; i++) {
+            drops.add(new DropException("truncated", "compound part " + (found[0] + i + 1)
+                    + " of " + (found[0] + missing) + " lost to truncation"));
         }
     }
 }

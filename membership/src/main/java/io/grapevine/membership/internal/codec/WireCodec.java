@@ -15,9 +15,7 @@ import io.grapevine.membership.internal.codec.Message.UserPacket;
 import io.grapevine.membership.internal.codec.Message.UserStream;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * One memberlist message to and from its bytes: {@code [type byte][msgpack body]}, with the
@@ -43,27 +41,21 @@ public final class WireCodec {
     /** Longest error text accepted in an error response. */
     public static final int MAX_ERROR_BYTES = 64 * 1024;
 
-    private static final Set<String> SOURCE_KEYS = Set.of("SourceAddr", "SourceNode", "SourcePort");
-    private static final Set<String> PING_KEYS = with(SOURCE_KEYS, "Node", "SeqNo");
-    private static final Set<String> INDIRECT_PING_KEYS = with(SOURCE_KEYS, "Nack", "Node", "Port", "SeqNo", "Target");
-    private static final Set<String> ACK_KEYS = Set.of("Payload", "SeqNo");
-    private static final Set<String> NACK_KEYS = Set.of("SeqNo");
-    private static final Set<String> ACCUSATION_KEYS = Set.of("From", "Incarnation", "Node");
-    private static final Set<String> ALIVE_KEYS = Set.of("Addr", "Incarnation", "Meta", "Node", "Port", "Vsn");
-    private static final Set<String> PUSH_PULL_KEYS = Set.of("Join", "Nodes", "UserStateLen");
-    private static final Set<String> PUSH_NODE_KEYS = Set.of("Addr", "Incarnation", "Meta", "Name", "Port", "State", "Vsn");
-    private static final Set<String> USER_KEYS = Set.of("UserMsgLen");
-    private static final Set<String> ERROR_KEYS = Set.of("Error");
+    private static final WireFields.Keys SOURCE_KEYS = WireFields.Keys.of("SourceAddr", "SourceNode", "SourcePort");
+    private static final WireFields.Keys PING_KEYS = SOURCE_KEYS.with("Node", "SeqNo");
+    private static final WireFields.Keys INDIRECT_PING_KEYS = SOURCE_KEYS.with("Nack", "Node", "Port", "SeqNo", "Target");
+    private static final WireFields.Keys ACK_KEYS = WireFields.Keys.of("Payload", "SeqNo");
+    private static final WireFields.Keys NACK_KEYS = WireFields.Keys.of("SeqNo");
+    private static final WireFields.Keys ACCUSATION_KEYS = WireFields.Keys.of("From", "Incarnation", "Node");
+    private static final WireFields.Keys ALIVE_KEYS = WireFields.Keys.of("Addr", "Incarnation", "Meta", "Node", "Port", "Vsn");
+    private static final WireFields.Keys PUSH_PULL_KEYS = WireFields.Keys.of("Join", "Nodes", "UserStateLen");
+    private static final WireFields.Keys PUSH_NODE_KEYS = WireFields.Keys.of("Addr", "Incarnation", "Meta", "Name", "Port", "State", "Vsn");
+    private static final WireFields.Keys USER_KEYS = WireFields.Keys.of("UserMsgLen");
+    private static final WireFields.Keys ERROR_KEYS = WireFields.Keys.of("Error");
     private static final long U32_MAX = 0xFFFF_FFFFL;
     private static final int U16_MAX = 0xFFFF;
 
     private WireCodec() {
-    }
-
-    private static Set<String> with(Set<String> base, String... more) {
-        Set<String> all = new HashSet<>(base);
-        all.addAll(List.of(more));
-        return Set.copyOf(all);
     }
 
     /**
@@ -74,7 +66,7 @@ public final class WireCodec {
      * @throws IllegalArgumentException when a u16/u32 field is out of range or a count is negative
      */
     public static byte[] encode(Message m) {
-        GoMsgpackWriter w = new GoMsgpackWriter().rawByte(m.type());
+        GoMsgpackWriter w = new GoMsgpackWriter(expectedSize(m)).rawByte(m.type());
         if (m instanceof Ping p) {
             byte[] sourceAddr = WireFields.emptyToNull(p.sourceAddr());
             String sourceNode = WireFields.emptyToNull(p.sourceNode());
@@ -115,6 +107,20 @@ public final class WireCodec {
             throw new IllegalArgumentException("not a wire message: " + m);
         }
         return w.toByteArray();
+    }
+
+    /** A size that fits most messages of this kind without growing the buffer. */
+    private static int expectedSize(Message m) {
+        if (m instanceof PushPull p) {
+            return 32 + (p.nodes() == null ? 0 : p.nodes().size() * 96) + (p.userState() == null ? 0 : p.userState().length);
+        }
+        if (m instanceof UserPacket u) {
+            return 1 + (u.payload() == null ? 0 : u.payload().length);
+        }
+        if (m instanceof UserStream u) {
+            return 24 + (u.payload() == null ? 0 : u.payload().length);
+        }
+        return 128;
     }
 
     private static void writeSource(GoMsgpackWriter w, byte[] sourceAddr, String sourceNode, int sourcePort) {
@@ -177,11 +183,28 @@ public final class WireCodec {
      *                       {@code oversized} for a push/pull beyond its bounds
      */
     public static Message decode(byte[] buf, boolean stream) throws DropException {
-        if (buf == null || buf.length == 0) {
+        if (buf == null) {
             throw new DropException("malformed", "empty message: no type byte");
         }
-        int type = buf[0] & 0xff;
-        GoMsgpackReader r = new GoMsgpackReader(buf, 1, buf.length);
+        return decode(buf, 0, buf.length, stream);
+    }
+
+    /**
+     * Decodes one message from a range of a buffer (a part of a compound, read in place).
+     *
+     * @param buf    the buffer
+     * @param from   where the message starts (its type byte)
+     * @param to     just past its last byte
+     * @param stream as in {@link #decode(byte[], boolean)}
+     * @return the message
+     * @throws DropException as {@link #decode(byte[], boolean)}
+     */
+    public static Message decode(byte[] buf, int from, int to, boolean stream) throws DropException {
+        if (from >= to) {
+            throw new DropException("malformed", "empty message: no type byte");
+        }
+        int type = buf[from] & 0xff;
+        GoMsgpackReader r = new GoMsgpackReader(buf, from + 1, to);
         switch (type) {
             case MessageType.PING: {
                 WireFields f = WireFields.read(r, "ping", PING_KEYS);
@@ -211,7 +234,7 @@ public final class WireCodec {
             }
             case MessageType.USER:
                 if (!stream) {
-                    return new UserPacket(Arrays.copyOfRange(buf, 1, buf.length));
+                    return new UserPacket(Arrays.copyOfRange(buf, from + 1, to));
                 }
                 return new UserStream(r.readRaw("user message", WireFields.read(r, "user message header", USER_KEYS).userMsgLen));
             case MessageType.PUSH_PULL:

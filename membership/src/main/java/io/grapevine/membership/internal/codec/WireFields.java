@@ -1,6 +1,7 @@
 package io.grapevine.membership.internal.codec;
 
-import java.util.Set;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The fields of one decoded memberlist struct. Every Go field name has one type across all of
@@ -33,6 +34,56 @@ final class WireFields {
     long userStateLen;
     long userMsgLen;
 
+    /** Every Go field name memberlist v0.2.2 uses; the index is the field's id. */
+    private static final String[] NAMES = {
+        "SeqNo", "Incarnation", "Node", "From", "Name", "Error", "SourceNode", "SourceAddr", "Addr", "Target",
+        "Meta", "Vsn", "Payload", "Buf", "Port", "SourcePort", "State", "Algo", "Nack", "Join", "Nodes",
+        "UserStateLen", "UserMsgLen"};
+    private static final byte[][] ASCII_NAMES = new byte[NAMES.length][];
+
+    static {
+        for (int i = 0; i < NAMES.length; i++) {
+            ASCII_NAMES[i] = NAMES[i].getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** The field names one struct has, as a set of field ids: matched without making strings. */
+    static final class Keys {
+        private final long mask;
+
+        private Keys(long mask) {
+            this.mask = mask;
+        }
+
+        /**
+         * @param names Go field names, each one of the names this table reads
+         * @return the set
+         */
+        static Keys of(String... names) {
+            long mask = 0;
+            for (String n : names) {
+                int id = List.of(NAMES).indexOf(n);
+                if (id < 0) {
+                    throw new IllegalArgumentException("no wire field " + n);
+                }
+                mask |= 1L << id;
+            }
+            return new Keys(mask);
+        }
+
+        /**
+         * @param more further names
+         * @return this set and those names
+         */
+        Keys with(String... more) {
+            return new Keys(mask | of(more).mask);
+        }
+
+        boolean contains(int id) {
+            return id >= 0 && (mask & (1L << id)) != 0;
+        }
+    }
+
     private WireFields() {
     }
 
@@ -43,13 +94,13 @@ final class WireFields {
      * @return the fields read
      * @throws DropException {@code malformed} when the map or a field is bad
      */
-    static WireFields read(GoMsgpackReader r, String what, Set<String> keys) throws DropException {
+    static WireFields read(GoMsgpackReader r, String what, Keys keys) throws DropException {
         WireFields f = new WireFields();
         int n = r.readMapHeader(what);
         for (int i = 0; i < n; i++) {
-            String key = r.readKey();
-            if (keys.contains(key)) {
-                f.read(r, key);
+            int id = r.readKey(ASCII_NAMES);
+            if (keys.contains(id)) {
+                f.read(r, id);
             } else {
                 r.skipValue();
             }
@@ -57,34 +108,35 @@ final class WireFields {
         return f;
     }
 
-    private void read(GoMsgpackReader r, String key) throws DropException {
-        switch (key) {
-            case "SeqNo" -> seqNo = r.readInteger(key, 0, 0xFFFF_FFFFL);
-            case "Incarnation" -> incarnation = r.readInteger(key, 0, 0xFFFF_FFFFL);
-            case "Node" -> node = r.readString(key, WireCodec.MAX_NAME_BYTES);
-            case "From" -> from = r.readString(key, WireCodec.MAX_NAME_BYTES);
-            case "Name" -> name = r.readString(key, WireCodec.MAX_NAME_BYTES);
-            case "Error" -> error = r.readString(key, WireCodec.MAX_ERROR_BYTES);
+    private void read(GoMsgpackReader r, int id) throws DropException {
+        String key = NAMES[id];
+        switch (id) {
+            case 0 -> seqNo = r.readInteger(key, 0, 0xFFFF_FFFFL);
+            case 1 -> incarnation = r.readInteger(key, 0, 0xFFFF_FFFFL);
+            case 2 -> node = r.readString(key, WireCodec.MAX_NAME_BYTES);
+            case 3 -> from = r.readString(key, WireCodec.MAX_NAME_BYTES);
+            case 4 -> name = r.readString(key, WireCodec.MAX_NAME_BYTES);
+            case 5 -> error = r.readString(key, WireCodec.MAX_ERROR_BYTES);
             // Go omits the optional source fields when empty, so empty reads as absent.
-            case "SourceNode" -> sourceNode = emptyToNull(r.readString(key, WireCodec.MAX_NAME_BYTES));
-            case "SourceAddr" -> sourceAddr = emptyToNull(readIp(r, key));
-            case "Addr" -> addr = readIp(r, key);
-            case "Target" -> target = readIp(r, key);
-            case "Meta" -> meta = r.readBytes(key, WireCodec.MAX_META_BYTES);
-            case "Vsn" -> vsn = r.readBytes(key, r.remaining());
-            case "Payload" -> payload = r.readBytes(key, r.remaining());
-            case "Buf" -> buf = r.readBytes(key, r.remaining());
-            case "Port" -> port = (int) r.readInteger(key, 0, 0xFFFF);
-            case "SourcePort" -> sourcePort = (int) r.readInteger(key, 0, 0xFFFF);
+            case 6 -> sourceNode = emptyToNull(r.readString(key, WireCodec.MAX_NAME_BYTES));
+            case 7 -> sourceAddr = emptyToNull(readIp(r, key));
+            case 8 -> addr = readIp(r, key);
+            case 9 -> target = readIp(r, key);
+            case 10 -> meta = r.readBytes(key, WireCodec.MAX_META_BYTES);
+            case 11 -> vsn = r.readBytes(key, r.remaining());
+            case 12 -> payload = r.readBytes(key, r.remaining());
+            case 13 -> buf = r.readBytes(key, r.remaining());
+            case 14 -> port = (int) r.readInteger(key, 0, 0xFFFF);
+            case 15 -> sourcePort = (int) r.readInteger(key, 0, 0xFFFF);
             // Go's int: any value decodes; memberlist ignores states it does not know.
-            case "State" -> state = (int) r.readInteger(key, Integer.MIN_VALUE, Integer.MAX_VALUE);
-            case "Algo" -> algo = r.readInteger(key, 0, 255);
-            case "Nack" -> nack = r.readBool(key);
-            case "Join" -> join = r.readBool(key);
-            case "Nodes" -> nodes = r.readInteger(key, 0, Long.MAX_VALUE);
-            case "UserStateLen" -> userStateLen = r.readInteger(key, 0, Long.MAX_VALUE);
-            case "UserMsgLen" -> userMsgLen = r.readInteger(key, 0, WireCodec.MAX_STREAM_BYTES);
-            default -> throw new IllegalArgumentException("no wire field " + key);
+            case 16 -> state = (int) r.readInteger(key, Integer.MIN_VALUE, Integer.MAX_VALUE);
+            case 17 -> algo = r.readInteger(key, 0, 255);
+            case 18 -> nack = r.readBool(key);
+            case 19 -> join = r.readBool(key);
+            case 20 -> nodes = r.readInteger(key, 0, Long.MAX_VALUE);
+            case 21 -> userStateLen = r.readInteger(key, 0, Long.MAX_VALUE);
+            case 22 -> userMsgLen = r.readInteger(key, 0, WireCodec.MAX_STREAM_BYTES);
+            default -> throw new IllegalArgumentException("no wire field " + id);
         }
     }
 

@@ -1,12 +1,10 @@
 package io.grapevine.membership.internal.protocol;
 
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.function.IntSupplier;
 
 /**
@@ -14,6 +12,12 @@ import java.util.function.IntSupplier;
  * ({@code retransmitMult x ceil(log10(n + 1))}), fewest-sent first and newest first among equals,
  * which is what makes SWIM's dissemination take O(log n) rounds. A new message about a member
  * replaces the one still queued about it, so stale news never outlives fresh news.
+ *
+ * <p>Held as one bucket per transmit count, each a circular array in order of arrival (ids
+ * ascending, kept beside the items so that finding a place never touches the items themselves),
+ * read newest first. A message sent moves up one bucket. A sorted tree did the same with a rebalancing
+ * per message sent, which made the queue the largest cost of a large cluster's join, when every
+ * node queues news of every other.
  * Touched only on the protocol worker.
  */
 public final class BroadcastQueue {
@@ -22,16 +26,20 @@ public final class BroadcastQueue {
     /** How many too-large items to skip before giving up on filling a packet. */
     private static final int MAX_SKIPS = 64;
 
-    private static final Comparator<Item> ORDER = Comparator.<Item>comparingInt(i -> i.transmits)
-            .thenComparing(Comparator.comparingLong((Item i) -> i.id).reversed());
-
-    private final TreeSet<Item> items = new TreeSet<>(ORDER);
-    private final Map<String, Item> byName = new HashMap<>();
+    /** Index = times sent. */
+    private final List<Bucket> buckets = new ArrayList<>();
+    private Map<String, Item> byName = new HashMap<>();
+    /** Most entries {@link #byName} held since it was last emptied (a map never shrinks its table). */
+    private int byNameHighWater;
+    /** Scratch lists of {@link #take}, kept to spare an allocation per packet. */
+    private final List<Item> sent = new ArrayList<>();
+    private final List<Item> moving = new ArrayList<>();
     private final int retransmitMult;
     private final IntSupplier clusterSize;
     private final int maxItems;
     private long nextId;
     private long dropped;
+    private int size;
 
     /**
      * @param retransmitMult the retransmit multiplier
@@ -55,17 +63,20 @@ public final class BroadcastQueue {
         if (name != null) {
             Item old = byName.remove(name);
             if (old != null) {
-                items.remove(old);
+                buckets.get(old.transmits).remove(old);
+                size--;
                 old.finish();
             }
         }
         Item item = new Item(name, message, nextId++, finished);
-        items.add(item);
+        bucket(0).insert(item);
+        size++;
         if (name != null) {
             byName.put(name, item);
+            byNameHighWater = Math.max(byNameHighWater, byName.size());
         }
-        while (items.size() > maxItems) {
-            Item worst = items.pollLast();
+        while (size > maxItems) {
+            Item worst = pollLast();
             forget(worst);
             worst.finish();
             dropped++;
@@ -80,39 +91,71 @@ public final class BroadcastQueue {
      * @return the messages to send, possibly none
      */
     public List<byte[]> take(int overhead, int limit) {
-        if (items.isEmpty()) {
+        if (size == 0) {
             return List.of();
         }
-        int transmitLimit = retransmitLimit();
         List<byte[]> out = new ArrayList<>();
-        List<Item> sent = new ArrayList<>();
+        take(overhead, limit, out);
+        return out;
+    }
+
+    /**
+     * Takes the messages that fit, counting one transmission for each.
+     *
+     * @param overhead bytes each message costs beyond its own length (compound framing)
+     * @param limit    bytes available
+     * @param out      receives the messages to send
+     * @return the bytes they take, overhead included
+     */
+    public int take(int overhead, int limit, List<byte[]> out) {
+        if (size == 0) {
+            return 0;
+        }
+        int transmitLimit = retransmitLimit();
+        List<Item> sent = this.sent;
+        sent.clear();
         int used = 0;
         int skips = 0;
-        for (Iterator<Item> it = items.iterator(); it.hasNext(); ) {
-            if (limit - used < overhead + MIN_MESSAGE || skips > MAX_SKIPS) {
-                break;
+        scan:
+        for (Bucket b : buckets) {
+            // Newest first; removing entry i moves only the entries after it, already seen.
+            for (int i = b.size() - 1; i >= 0; i--) {
+                if (limit - used < overhead + MIN_MESSAGE || skips > MAX_SKIPS) {
+                    break scan;
+                }
+                Item item = b.get(i);
+                int cost = item.message.length + overhead;
+                if (used + cost > limit) {
+                    skips++;
+                    continue;
+                }
+                used += cost;
+                out.add(item.message);
+                b.removeAt(i, false);
+                size--;
+                sent.add(item);
             }
-            Item item = it.next();
-            int cost = item.message.length + overhead;
-            if (used + cost > limit) {
-                skips++;
-                continue;
-            }
-            used += cost;
-            out.add(item.message);
-            it.remove();
-            sent.add(item);
         }
-        for (Item item : sent) {
+        // Sent items come bucket by bucket, newest first: each bucket's go up one, together.
+        List<Item> moving = this.moving;
+        moving.clear();
+        for (int i = 0; i < sent.size(); i++) {
+            Item item = sent.get(i);
             item.transmits++;
             if (item.transmits >= transmitLimit) {
                 forget(item);
                 item.finish();
             } else {
-                items.add(item);
+                moving.add(item);
+            }
+            if (!moving.isEmpty() && (i + 1 == sent.size() || sent.get(i + 1).transmits != item.transmits - 1)) {
+                bucket(moving.get(0).transmits).insertNewestFirst(moving);
+                size += moving.size();
+                moving.clear();
             }
         }
-        return out;
+        sent.clear();
+        return used;
     }
 
     /** @return how many times each message is sent for the current cluster size */
@@ -123,7 +166,7 @@ public final class BroadcastQueue {
 
     /** @return messages waiting */
     public int size() {
-        return items.size();
+        return size;
     }
 
     /** @return messages dropped because the queue was full */
@@ -133,15 +176,175 @@ public final class BroadcastQueue {
 
     /** Empties the queue, running every completion callback. */
     public void clear() {
-        List<Item> all = new ArrayList<>(items);
-        items.clear();
+        List<Item> all = new ArrayList<>(size);
+        for (Bucket b : buckets) {
+            for (int i = b.size() - 1; i >= 0; i--) {
+                all.add(b.get(i));
+            }
+        }
+        buckets.clear();
         byName.clear();
+        size = 0;
         all.forEach(Item::finish);
+    }
+
+    private Bucket bucket(int transmits) {
+        while (buckets.size() <= transmits) {
+            buckets.add(new Bucket());
+        }
+        return buckets.get(transmits);
+    }
+
+    /** Removes the most-sent, oldest message: the first to drop. */
+    private Item pollLast() {
+        for (int t = buckets.size() - 1; t >= 0; t--) {
+            Bucket b = buckets.get(t);
+            if (b.size() > 0) {
+                Item worst = b.get(0);
+                b.removeAt(0, true);
+                size--;
+                return worst;
+            }
+        }
+        throw new IllegalStateException("no queued message");
     }
 
     private void forget(Item item) {
         if (item.name != null && byName.get(item.name) == item) {
             byName.remove(item.name);
+            if (byName.isEmpty() && byNameHighWater > 64) {
+                // After a burst (a large cluster joining) the table would stay large for good.
+                byName = new HashMap<>();
+                byNameHighWater = 0;
+            }
+        }
+    }
+
+    /**
+     * The messages sent a given number of times, ids ascending (oldest first), in a circular
+     * array so that both ends take insertions cheaply: new messages arrive at the newest end, and
+     * messages sent on from the bucket below are mostly older than those already here.
+     */
+    private static final class Bucket {
+        private Item[] items = new Item[8];
+        private long[] ids = new long[8];
+        private int head;
+        private int size;
+
+        int size() {
+            return size;
+        }
+
+        Item get(int i) {
+            return items[(head + i) & (items.length - 1)];
+        }
+
+        private long id(int i) {
+            return ids[(head + i) & (ids.length - 1)];
+        }
+
+        private void set(int i, Item item) {
+            int at = (head + i) & (items.length - 1);
+            items[at] = item;
+            ids[at] = item == null ? 0 : item.id;
+        }
+
+        void insert(Item item) {
+            if (size == items.length) {
+                grow();
+            }
+            // Where it goes: after every entry with a smaller id.
+            int lo = 0;
+            int hi = size;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (id(mid) < item.id) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            if (lo < size - lo) {
+                // Shift the older part one place towards the front.
+                head = (head - 1) & (items.length - 1);
+                for (int i = 0; i < lo; i++) {
+                    set(i, get(i + 1));
+                }
+            } else {
+                for (int i = size; i > lo; i--) {
+                    set(i, get(i - 1));
+                }
+            }
+            set(lo, item);
+            size++;
+        }
+
+        /** Adds items given newest first. */
+        void insertNewestFirst(List<Item> batch) {
+            for (Item item : batch) {
+                insert(item);
+            }
+        }
+
+        void remove(Item item) {
+            int lo = 0;
+            int hi = size - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                long id = id(mid);
+                if (id < item.id) {
+                    lo = mid + 1;
+                } else if (id > item.id) {
+                    hi = mid - 1;
+                } else {
+                    removeAt(mid, mid < size - 1 - mid);
+                    return;
+                }
+            }
+        }
+
+        /**
+         * @param at        logical index
+         * @param fromFront true to close the gap by moving the older entries (before it), false
+         *                  to move the newer ones (after it): a scan from the newest end must
+         *                  not have the entries it has yet to see moved
+         */
+        void removeAt(int at, boolean fromFront) {
+            if (fromFront) {
+                for (int i = at; i > 0; i--) {
+                    set(i, get(i - 1));
+                }
+                set(0, null);
+                head = (head + 1) & (items.length - 1);
+            } else {
+                for (int i = at; i < size - 1; i++) {
+                    set(i, get(i + 1));
+                }
+                set(size - 1, null);
+            }
+            size--;
+            if (size == 0 && items.length > 16) {
+                // Emptied after a burst: give the memory back (only then, so sizes that hover
+                // around a power of two do not resize again and again).
+                resize(8);
+            }
+        }
+
+        private void grow() {
+            resize(items.length * 2);
+        }
+
+        /** Keeps logical indexes: a scan may go on across it. */
+        private void resize(int capacity) {
+            Item[] newItems = new Item[capacity];
+            long[] newIds = new long[capacity];
+            for (int i = 0; i < size; i++) {
+                newItems[i] = get(i);
+                newIds[i] = id(i);
+            }
+            items = newItems;
+            ids = newIds;
+            head = 0;
         }
     }
 

@@ -41,9 +41,9 @@ public final class Gossiper {
             return;
         }
         long now = clock.now();
-        List<NodeRecord> targets = table.randomMembers(gossipNodes, r -> r.name.equals(self)
-                || r.state == MemberState.LEFT
-                || (r.state == MemberState.DEAD && now - r.stateChange > gossipToTheDeadMillis));
+        List<NodeRecord> targets = table.randomMembers(gossipNodes, r -> r.name().equals(self)
+                || r.state() == MemberState.LEFT
+                || (r.state() == MemberState.DEAD && now - r.stateChange > gossipToTheDeadMillis));
         for (NodeRecord r : targets) {
             if (!sender.gossip(r.socketAddress())) {
                 return;

@@ -4,9 +4,7 @@ import io.grapevine.membership.MemberState;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
@@ -18,9 +16,9 @@ import java.util.random.RandomGenerator;
  * Touched only on the protocol worker.
  */
 public final class MemberTable {
-    private final Map<String, NodeRecord> byName = new HashMap<>();
-    private final Map<InetSocketAddress, NodeRecord> byAddress = new HashMap<>();
-    private final List<NodeRecord> order = new ArrayList<>();
+    private final RecordIndex<String> byName = new RecordIndex<>(NodeRecord::name);
+    private final RecordIndex<InetSocketAddress> byAddress = new RecordIndex<>(NodeRecord::socketAddress);
+    private final ArrayList<NodeRecord> order = new ArrayList<>();
     private final RandomGenerator random;
     private int probeIndex;
 
@@ -52,8 +50,8 @@ public final class MemberTable {
     }
 
     void add(NodeRecord record) {
-        byName.put(record.name, record);
-        byAddress.put(record.socketAddress(), record);
+        byName.put(record);
+        byAddress.put(record);
         int n = order.size();
         order.add(record);
         int offset = n == 0 ? 0 : random.nextInt(n + 1);
@@ -61,12 +59,25 @@ public final class MemberTable {
         order.set(offset, record);
     }
 
-    void readdress(NodeRecord record, byte[] addr, int port) {
-        byAddress.remove(record.socketAddress(), record);
-        record.addr = addr;
-        record.port = port;
+    /**
+     * Gives a record a new identity, re-indexing it when its address changes.
+     *
+     * @param record   the record
+     * @param identity its new identity (same name)
+     */
+    void update(NodeRecord record, MemberIdentity identity) {
+        if (record.identity == identity) {
+            return;
+        }
+        boolean moved = !record.socketAddress().equals(identity.socketAddress());
+        if (moved) {
+            byAddress.remove(record);
+        }
+        record.identity = identity;
         record.changed();
-        byAddress.put(record.socketAddress(), record);
+        if (moved) {
+            byAddress.put(record);
+        }
     }
 
     /**
@@ -88,7 +99,7 @@ public final class MemberTable {
                 continue;
             }
             NodeRecord r = order.get(probeIndex++);
-            if (r.name.equals(self) || r.deadOrLeft()) {
+            if (r.name().equals(self) || r.deadOrLeft()) {
                 checked++;
                 continue;
             }
@@ -101,8 +112,8 @@ public final class MemberTable {
         List<NodeRecord> keep = new ArrayList<>(order.size());
         for (NodeRecord r : order) {
             if (r.deadOrLeft() && now - r.stateChange > reapAfter) {
-                byName.remove(r.name);
-                byAddress.remove(r.socketAddress(), r);
+                byName.remove(r);
+                byAddress.remove(r);
                 reaped.add(r);
             } else {
                 keep.add(r);
@@ -159,7 +170,7 @@ public final class MemberTable {
     public int liveCount() {
         int c = 0;
         for (NodeRecord r : order) {
-            if (r.state == MemberState.ALIVE || r.state == MemberState.SUSPECT) {
+            if (r.state() == MemberState.ALIVE || r.state() == MemberState.SUSPECT) {
                 c++;
             }
         }

@@ -105,11 +105,12 @@ public final class MembershipState {
         boolean fresh = false;
         if (r == null) {
             // A newcomer starts as dead so that its first alive reads as a join.
-            r = new NodeRecord(a.node(), a.addr(), a.port(), a.meta(), a.vsn(), 0, MemberState.DEAD, clock.now());
+            r = new NodeRecord(MemberIdentity.of(a.node(), a.addr(), a.port(), a.meta(), a.vsn()), 0, MemberState.DEAD,
+                    clock.now());
             table.add(r);
             fresh = true;
         } else if (!r.sameAddress(a.addr(), a.port())) {
-            if (r.state == MemberState.LEFT) {
+            if (r.state() == MemberState.LEFT) {
                 readdress = true;
             } else {
                 metrics.conflict();
@@ -117,43 +118,37 @@ public final class MembershipState {
                 return;
             }
         }
-        if (!fresh && !aboutSelf && !readdress && a.incarnation() <= r.incarnation) {
+        if (!fresh && !aboutSelf && !readdress && a.incarnation() <= r.incarnation()) {
             return;
         }
-        if (!fresh && aboutSelf && a.incarnation() < r.incarnation) {
+        if (!fresh && aboutSelf && a.incarnation() < r.incarnation()) {
             return;
         }
         cancelSuspicion(a.node());
-        MemberState oldState = r.state;
-        byte[] oldMeta = r.meta;
+        MemberState oldState = r.state();
+        byte[] oldMeta = r.meta();
         boolean moved = readdress;
         if (!bootstrap && aboutSelf) {
-            if (a.incarnation() == r.incarnation && Arrays.equals(a.meta(), r.meta) && Arrays.equals(a.vsn(), VSN)) {
+            if (a.incarnation() == r.incarnation() && Arrays.equals(a.meta(), r.meta()) && Arrays.equals(a.vsn(), VSN)) {
                 return;
             }
             refute(r, a.incarnation());
             return;
         }
-        broadcast(a.node(), a);
-        if (a.vsn() != null && a.vsn().length > 0) {
-            r.vsn = a.vsn();
-        }
-        r.incarnation = a.incarnation();
-        r.meta = a.meta() == null ? new byte[0] : a.meta();
-        if (readdress) {
-            table.readdress(r, a.addr(), a.port());
-        }
-        if (r.state != MemberState.ALIVE) {
-            r.state = MemberState.ALIVE;
+        byte[] vsn = a.vsn() != null && a.vsn().length > 0 ? a.vsn() : r.vsn();
+        table.update(r, readdress ? MemberIdentity.of(a.node(), a.addr(), a.port(), a.meta(), vsn)
+                : r.identity.withMetaAndVsn(a.meta(), vsn));
+        if (r.state() != MemberState.ALIVE) {
             r.stateChange = clock.now();
         }
-        r.changed();
+        r.update(MemberState.ALIVE, a.incarnation());
+        broadcasts.enqueue(r.name(), encoded(r, a), null);
         listener.onChanged(r);
         if (oldState == MemberState.DEAD || oldState == MemberState.LEFT) {
             listener.onEvent(MembershipEvent.Type.JOINED, r);
         } else if (oldState == MemberState.SUSPECT) {
             listener.onEvent(MembershipEvent.Type.RECOVERED, r);
-        } else if (moved || !Arrays.equals(oldMeta, r.meta)) {
+        } else if (moved || !Arrays.equals(oldMeta, r.meta())) {
             listener.onEvent(MembershipEvent.Type.UPDATED, r);
         }
     }
@@ -182,30 +177,28 @@ public final class MembershipState {
      */
     public void onSuspect(Message.Suspect s) {
         NodeRecord r = table.get(s.node());
-        if (r == null || s.incarnation() < r.incarnation) {
+        if (r == null || s.incarnation() < r.incarnation()) {
             return;
         }
         PendingSuspicion pending = suspicions.get(s.node());
         if (pending != null) {
             if (pending.suspicion.confirm(s.from())) {
-                broadcast(s.node(), s);
+                broadcast(r.name(), s);
                 pending.rearm();
             }
             return;
         }
-        if (r.state != MemberState.ALIVE) {
+        if (r.state() != MemberState.ALIVE) {
             return;
         }
-        if (r.name.equals(self)) {
+        if (r.name().equals(self)) {
             refute(r, s.incarnation());
             return;
         }
-        broadcast(s.node(), s);
-        r.incarnation = s.incarnation();
-        r.state = MemberState.SUSPECT;
+        broadcast(r.name(), s);
         long changeTime = clock.now();
         r.stateChange = changeTime;
-        r.changed();
+        r.update(MemberState.SUSPECT, s.incarnation());
         listener.onChanged(r);
         if (s.from().equals(self)) {
             metrics.suspicion();
@@ -217,8 +210,8 @@ public final class MembershipState {
         }
         long min = Suspicion.minTimeoutMillis(suspicionMult, n, probeIntervalMillis);
         long max = suspicionMaxTimeoutMult * min;
-        PendingSuspicion p = new PendingSuspicion(r.name, changeTime, new Suspicion(s.from(), k, min, max, changeTime));
-        suspicions.put(r.name, p);
+        PendingSuspicion p = new PendingSuspicion(r.name(), changeTime, new Suspicion(s.from(), k, min, max, changeTime));
+        suspicions.put(r.name(), p);
         p.rearm();
         listener.onEvent(MembershipEvent.Type.SUSPECTED, r);
     }
@@ -234,28 +227,26 @@ public final class MembershipState {
 
     private void applyDead(Message.Dead d, Runnable leaveSent) {
         NodeRecord r = table.get(d.node());
-        if (r == null || d.incarnation() < r.incarnation) {
+        if (r == null || d.incarnation() < r.incarnation()) {
             return;
         }
         cancelSuspicion(d.node());
         if (r.deadOrLeft()) {
             return;
         }
-        if (r.name.equals(self)) {
+        if (r.name().equals(self)) {
             if (!left) {
                 refute(r, d.incarnation());
                 return;
             }
-            broadcast(d.node(), d, leaveSent);
+            broadcast(r.name(), d, leaveSent);
         } else {
-            broadcast(d.node(), d);
+            broadcast(r.name(), d);
         }
-        r.incarnation = d.incarnation();
-        r.state = d.node().equals(d.from()) ? MemberState.LEFT : MemberState.DEAD;
         r.stateChange = clock.now();
-        r.changed();
+        r.update(d.node().equals(d.from()) ? MemberState.LEFT : MemberState.DEAD, d.incarnation());
         listener.onChanged(r);
-        listener.onEvent(r.state == MemberState.LEFT ? MembershipEvent.Type.LEFT : MembershipEvent.Type.FAILED, r);
+        listener.onEvent(r.state() == MemberState.LEFT ? MembershipEvent.Type.LEFT : MembershipEvent.Type.FAILED, r);
     }
 
     /**
@@ -279,13 +270,13 @@ public final class MembershipState {
     public List<Message.PushNodeState> localState() {
         List<Message.PushNodeState> out = new ArrayList<>(table.size());
         for (NodeRecord r : table.all()) {
-            int state = switch (r.state) {
+            int state = switch (r.state()) {
                 case ALIVE -> 0;
                 case SUSPECT -> 1;
                 case DEAD -> 2;
                 case LEFT -> 3;
             };
-            out.add(new Message.PushNodeState(r.name, r.addr, r.port, r.meta, r.incarnation, state, r.vsn));
+            out.add(new Message.PushNodeState(r.name(), r.addr(), r.port(), r.meta(), r.incarnation(), state, r.vsn()));
         }
         return out;
     }
@@ -297,8 +288,8 @@ public final class MembershipState {
      */
     public void updateLocalMeta(byte[] meta) {
         NodeRecord me = local();
-        long inc = me.incarnation + 1;
-        onAlive(new Message.Alive(inc, self, me.addr, me.port, meta, VSN.clone()), true);
+        long inc = me.incarnation() + 1;
+        onAlive(new Message.Alive(inc, self, me.addr(), me.port(), meta, VSN.clone()), true);
     }
 
     /**
@@ -313,13 +304,13 @@ public final class MembershipState {
         }
         left = true;
         NodeRecord me = local();
-        applyDead(new Message.Dead(me.incarnation, self, self), whenSent);
+        applyDead(new Message.Dead(me.incarnation(), self, self), whenSent);
     }
 
     /** @return whether any other member is alive */
     public boolean anyOtherAlive() {
         for (NodeRecord r : table.all()) {
-            if (!r.name.equals(self) && r.state == MemberState.ALIVE) {
+            if (!r.name().equals(self) && r.state() == MemberState.ALIVE) {
                 return true;
             }
         }
@@ -327,7 +318,7 @@ public final class MembershipState {
     }
 
     private void refute(NodeRecord me, long accused) {
-        long inc = me.incarnation + 1;
+        long inc = me.incarnation() + 1;
         if (accused >= inc) {
             inc = accused + 1;
         }
@@ -335,12 +326,25 @@ public final class MembershipState {
             log.error("incarnation of {} overflowed 32 bits; cannot refute", self);
             return;
         }
-        me.incarnation = inc;
-        me.changed();
+        me.update(me.state(), inc);
         listener.onChanged(me);
         awareness.apply(1);
         metrics.refutation();
-        broadcast(self, new Message.Alive(inc, self, me.addr, me.port, me.meta, VSN.clone()));
+        broadcast(self, new Message.Alive(inc, self, me.addr(), me.port(), me.meta(), VSN.clone()));
+    }
+
+    /**
+     * The alive message to gossip, encoded. When it says exactly what the member's shared identity
+     * holds (the usual case), every node that relays it shares one encoding: in a large cluster's
+     * join each node queues news of every other, and a copy each was most of the queued bytes.
+     */
+    private static byte[] encoded(NodeRecord r, Message.Alive a) {
+        if (a.addr() != null && a.meta() != null && a.vsn() != null && a.port() == r.port()
+                && a.node().equals(r.name()) && Arrays.equals(a.addr(), r.addr())
+                && Arrays.equals(a.meta(), r.meta()) && Arrays.equals(a.vsn(), r.vsn())) {
+            return r.identity.encodedAlive(a.incarnation());
+        }
+        return WireCodec.encode(a);
     }
 
     private void broadcast(String about, Message m) {
@@ -393,8 +397,8 @@ public final class MembershipState {
                 return;
             }
             NodeRecord r = table.get(name);
-            if (r != null && r.state == MemberState.SUSPECT && r.stateChange == changeTime) {
-                onDead(new Message.Dead(r.incarnation, name, self));
+            if (r != null && r.state() == MemberState.SUSPECT && r.stateChange == changeTime) {
+                onDead(new Message.Dead(r.incarnation(), name, self));
             } else {
                 suspicions.remove(name);
             }

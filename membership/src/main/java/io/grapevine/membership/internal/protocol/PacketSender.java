@@ -74,8 +74,14 @@ public final class PacketSender {
         for (byte[] m : messages) {
             used += m.length + COMPOUND_PER_PART;
         }
-        List<byte[]> parts = new ArrayList<>(messages);
-        parts.addAll(broadcasts(budget - used));
+        List<byte[]> gossip = broadcasts(budget - used);
+        if (gossip.isEmpty()) {
+            raw(to, messages);
+            return;
+        }
+        List<byte[]> parts = new ArrayList<>(messages.size() + gossip.size());
+        parts.addAll(messages);
+        parts.addAll(gossip);
         raw(to, parts);
     }
 
@@ -103,13 +109,10 @@ public final class PacketSender {
         if (room <= 0) {
             return List.of();
         }
-        List<byte[]> out = new ArrayList<>(memberBroadcasts.take(COMPOUND_PER_PART, room));
-        int used = 0;
-        for (byte[] b : out) {
-            used += b.length + COMPOUND_PER_PART;
-        }
+        List<byte[]> out = new ArrayList<>(32);
+        int used = memberBroadcasts.take(COMPOUND_PER_PART, room, out);
         if (room - used > 16 && out.size() < 250) {
-            out.addAll(userBroadcasts.take(COMPOUND_PER_PART, room - used));
+            userBroadcasts.take(COMPOUND_PER_PART, room - used, out);
         }
         while (out.size() > 250) {
             out.remove(out.size() - 1);

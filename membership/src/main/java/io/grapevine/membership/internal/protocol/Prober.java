@@ -146,20 +146,20 @@ public final class Prober {
         Attempt(NodeRecord target) {
             this.target = target;
             this.address = target.socketAddress();
-            this.incarnation = target.incarnation;
+            this.incarnation = target.incarnation();
             this.seq = acks.nextSeq();
             this.deadline = clock.now() + awareness.scale(Duration.ofMillis(probeIntervalMillis)).toMillis();
         }
 
         void start() {
-            Message.Ping ping = ping(seq, target.name);
+            Message.Ping ping = ping(seq, target.name());
             acks.expect(seq, this::onAck, () -> nacks++, deadline - clock.now(), null);
-            if (target.state == MemberState.ALIVE) {
+            if (target.state() == MemberState.ALIVE) {
                 sender.send(address, ping);
             } else {
                 // A suspect gets the accusation with the ping, so it can refute at once.
                 sender.sendAll(address, List.of(WireCodec.encode(ping),
-                        WireCodec.encode(new Message.Suspect(incarnation, target.name, self))));
+                        WireCodec.encode(new Message.Suspect(incarnation, target.name(), self))));
             }
             indirectTimer = clock.schedule(this::indirect, probeTimeoutMillis);
             deadlineTimer = clock.schedule(this::expire, deadline - clock.now());
@@ -179,18 +179,18 @@ public final class Prober {
                 return;
             }
             List<NodeRecord> peers = table.randomMembers(indirectChecks,
-                    r -> r.name.equals(self) || r.name.equals(target.name) || r.state != MemberState.ALIVE);
+                    r -> r.name().equals(self) || r.name().equals(target.name()) || r.state() != MemberState.ALIVE);
             for (NodeRecord peer : peers) {
                 boolean wantNack = peer.protocolMax() >= 4;
                 if (wantNack) {
                     expectedNacks++;
                 }
-                sender.send(peer.socketAddress(), new Message.IndirectPing(seq, target.addr, target.port,
-                        target.name, wantNack, local.addr(), local.port(), self));
+                sender.send(peer.socketAddress(), new Message.IndirectPing(seq, target.addr(), target.port(),
+                        target.name(), wantNack, local.addr(), local.port(), self));
             }
             if (target.protocolMax() >= 3) {
                 long remaining = deadline - clock.now();
-                tcp = streamPing.ping(address, ping(seq, target.name), remaining)
+                tcp = streamPing.ping(address, ping(seq, target.name()), remaining)
                         .subscribe(ok -> clock.execute(() -> tcpContacted |= ok),
                                 e -> clock.execute(() -> tcpFailed(e)));
             }
@@ -205,14 +205,14 @@ public final class Prober {
          */
         void tcpFailed(Throwable e) {
             if (done || !suspectOnRefused || !ConnectionRefusal.is(e)) {
-                log.debug("TCP fallback ping to {} failed: {}", target.name, e.toString());
+                log.debug("TCP fallback ping to {} failed: {}", target.name(), e.toString());
                 return;
             }
-            log.debug("TCP fallback ping to {} refused: suspecting it without waiting out the interval", target.name);
+            log.debug("TCP fallback ping to {} refused: suspecting it without waiting out the interval", target.name());
             metrics.probeRefused();
             finish();
             if (!state.hasLeft()) {
-                state.onSuspect(new Message.Suspect(incarnation, target.name, self));
+                state.onSuspect(new Message.Suspect(incarnation, target.name(), self));
             }
         }
 
@@ -221,8 +221,8 @@ public final class Prober {
                 return;
             }
             if (tcpContacted) {
-                warnings.warn("tcp-only:" + target.name,
-                        "{} answered a TCP ping but no UDP probe: the network may drop UDP", target.name);
+                warnings.warn("tcp-only:" + target.name(),
+                        "{} answered a TCP ping but no UDP probe: the network may drop UDP", target.name());
                 awareness.apply(-1);
                 metrics.probeOk();
                 finish();
@@ -232,7 +232,7 @@ public final class Prober {
             metrics.probeFailed();
             finish();
             if (!state.hasLeft()) {
-                state.onSuspect(new Message.Suspect(incarnation, target.name, self));
+                state.onSuspect(new Message.Suspect(incarnation, target.name(), self));
             }
         }
 

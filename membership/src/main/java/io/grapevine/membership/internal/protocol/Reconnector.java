@@ -53,7 +53,7 @@ public final class Reconnector {
 
     /** @param record a member that was declared failed */
     public void failed(NodeRecord record) {
-        failed.put(record.name, record.socketAddress());
+        failed.put(record.name(), record.socketAddress());
     }
 
     /** @param name a member that is alive again, or left */
@@ -66,7 +66,7 @@ public final class Reconnector {
         List<Map.Entry<String, InetSocketAddress>> candidates = new ArrayList<>();
         for (Map.Entry<String, InetSocketAddress> e : failed.asMap().entrySet()) {
             NodeRecord r = table.get(e.getKey());
-            if (r == null || r.state == MemberState.DEAD) {
+            if (r == null || r.state() == MemberState.DEAD) {
                 candidates.add(e);
             }
         }

@@ -7,6 +7,7 @@ import io.grapevine.membership.internal.codec.GoMsgpackReader;
 import io.grapevine.membership.internal.codec.GoMsgpackWriter;
 import io.grapevine.membership.internal.codec.Message;
 import io.grapevine.membership.internal.codec.WireCodec;
+import java.nio.charset.StandardCharsets;
 
 /**
  * What it takes to be a good citizen in a serf cluster. Serf layers its own messages over
@@ -32,14 +33,25 @@ public final class SerfIntents {
         OLD_INTENT
     }
 
+    private static final byte[][] KEYS = {"LTime".getBytes(StandardCharsets.US_ASCII), "Node".getBytes(StandardCharsets.US_ASCII)};
+
     private final String self;
-    /** Newest intent time per node, so each intent is relayed once (serf's statusLTime). */
-    private final Cache<String, Long> newest = Caffeine.newBuilder().maximumSize(100_000).executor(Runnable::run).build();
+    private final MemberTable table;
+    /**
+     * Newest intent time per node, so each intent is relayed once (serf's statusLTime): kept in
+     * the member's record while it is in the table, here while it is not (an intent often
+     * arrives before its member's alive message, and a reaped member's time is kept too).
+     */
+    private final Cache<String, Long> unknown = Caffeine.newBuilder().maximumSize(100_000).executor(Runnable::run).build();
     private long clock;
 
-    /** @param self this node's name */
-    public SerfIntents(String self) {
+    /**
+     * @param self  this node's name
+     * @param table the member table, whose records keep the intent times of known members
+     */
+    public SerfIntents(String self, MemberTable table) {
         this.self = self;
+        this.table = table;
     }
 
     /** @return the Lamport time: one more than the highest time witnessed or issued */
@@ -50,7 +62,7 @@ public final class SerfIntents {
     /** @return a user packet carrying serf's join intent for this node */
     public byte[] joinIntent() {
         long t = ++clock;
-        newest.put(self, t);
+        remember(self, t);
         byte[] body = new GoMsgpackWriter().rawByte(JOIN).mapHeader(2)
                 .string("LTime").integer(t)
                 .string("Node").string(self)
@@ -61,7 +73,7 @@ public final class SerfIntents {
     /** @return a user packet carrying serf's leave intent for this node */
     public byte[] leaveIntent() {
         long t = ++clock;
-        newest.put(self, t);
+        remember(self, t);
         byte[] body = new GoMsgpackWriter().rawByte(LEAVE).mapHeader(3)
                 .string("LTime").integer(t)
                 .string("Node").string(self)
@@ -89,10 +101,9 @@ public final class SerfIntents {
             long ltime = -1;
             String node = null;
             for (int i = 0; i < n; i++) {
-                String key = r.readKey();
-                switch (key) {
-                    case "LTime" -> ltime = r.readInteger("LTime", 0, Long.MAX_VALUE);
-                    case "Node" -> node = r.readString("Node", 256);
+                switch (r.readKey(KEYS)) {
+                    case 0 -> ltime = r.readInteger("LTime", 0, Long.MAX_VALUE);
+                    case 1 -> node = r.readString("Node", 256);
                     default -> r.skipValue();
                 }
             }
@@ -103,14 +114,49 @@ public final class SerfIntents {
             if (ltime >= clock) {
                 clock = ltime + 1;
             }
-            Long known = newest.getIfPresent(node);
-            if (known != null && known >= ltime) {
+            NodeRecord record = table.get(node);
+            if (newest(node, record) >= ltime) {
                 return Seen.OLD_INTENT;
             }
-            newest.put(node, ltime);
+            remember(node, record, ltime);
             return Seen.NEW_INTENT;
         } catch (DropException e) {
             return Seen.NOT_AN_INTENT;
         }
+    }
+
+    /**
+     * Keeps a member's intent time once its record leaves the table.
+     *
+     * @param reaped a record removed from the table
+     */
+    public void forget(NodeRecord reaped) {
+        if (reaped.intentTime >= 0) {
+            unknown.put(reaped.name(), reaped.intentTime);
+        }
+    }
+
+    /** @return the newest intent time witnessed about the node, -1 for none */
+    private long newest(String node, NodeRecord r) {
+        if (r != null && r.intentTime >= 0) {
+            return r.intentTime;
+        }
+        Long t = unknown.getIfPresent(node);
+        return t == null ? -1 : t;
+    }
+
+    private void remember(String node, long time) {
+        remember(node, table.get(node), time);
+    }
+
+    private void remember(String node, NodeRecord r, long time) {
+        if (r == null) {
+            unknown.put(node, time);
+            return;
+        }
+        if (r.intentTime < 0) {
+            unknown.invalidate(node);
+        }
+        r.intentTime = time;
     }
 }

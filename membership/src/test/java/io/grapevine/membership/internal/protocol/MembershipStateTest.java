@@ -68,6 +68,21 @@ class MembershipStateTest {
     }
 
     @Test
+    void newTagsAreGossipedWithANewIncarnationAndTheirBytesExactly() {
+        state.start(IP, 7000, META, 1);
+        drain();
+        byte[] tags = {(byte) 0xff, (byte) 0x81, (byte) 0xa1, 'k', (byte) 0xa1, 'v'};
+        state.updateLocalMeta(tags);
+        List<Message> sent = drain();
+        assertThat(sent).singleElement().isInstanceOfSatisfying(Message.Alive.class, a -> {
+            assertThat(a.incarnation()).isEqualTo(2);
+            assertThat(a.meta()).containsExactly(tags);
+        });
+        assertThat(WireCodec.encode(sent.get(0))).containsExactly(
+                WireCodec.encode(new Message.Alive(2, "me", IP, 7000, tags, MembershipState.VSN.clone())));
+    }
+
+    @Test
     void aliveAddsAMemberAndIsRegossipedOnceOnly() {
         state.start(IP, 7000, META, 1);
         events.clear();
