@@ -48,9 +48,7 @@ public record LifeguardBounds(int n, Duration probeInterval, int suspicionMult, 
      * @return the expected time to the first suspicion
      */
     public Duration expectedFirstDetection() {
-        double others = Math.max(1, n - 1);
-        double p = 1 - Math.pow(1 - 1 / others, others);
-        return Duration.ofNanos((long) (probeInterval.toNanos() / p));
+        return Duration.ofNanos((long) (probeInterval.toNanos() / (1 - escapeProbability())));
     }
 
     /**
@@ -65,10 +63,68 @@ public record LifeguardBounds(int n, Duration probeInterval, int suspicionMult, 
         if (!(p > 0 && p < 1)) {
             throw new IllegalArgumentException("quantile must be in (0, 1), was " + p);
         }
-        double others = Math.max(1, n - 1);
-        double q = Math.pow(1 - 1 / others, others);
+        double q = escapeProbability();
         long periods = q <= 0 ? 1 : Math.max(1, (long) Math.ceil(Math.log(1 - p) / Math.log(q)));
         return probeInterval.multipliedBy(periods);
+    }
+
+    /**
+     * SWIM's expected time to first detection counted from the crash itself, as a measurement
+     * sees it, rather than from the start of the next protocol period: a crash at a uniformly
+     * random moment waits T/2 on average for the first period whose probes can find it (the
+     * probes of the current period were answered before the crash), so the expectation is
+     * T/2 + T / (1 - e^-1), about 2.08 T.
+     *
+     * @return the expected time from the crash instant to the first suspicion
+     */
+    public Duration expectedFirstDetectionFromCrash() {
+        return probeInterval.dividedBy(2).plus(expectedFirstDetection());
+    }
+
+    /**
+     * A quantile of {@link #expectedFirstDetectionFromCrash()}'s distribution: the time to the
+     * next period boundary, uniform in [0, T), plus whole periods until the first one whose probes
+     * pick the crashed member (geometric, as in {@link #firstDetectionQuantile(double)}).
+     *
+     * @param p the quantile, in (0, 1)
+     * @return the time from the crash by which it is detected with probability p
+     */
+    public Duration firstDetectionFromCrashQuantile(double p) {
+        if (!(p > 0 && p < 1)) {
+            throw new IllegalArgumentException("quantile must be in (0, 1), was " + p);
+        }
+        double q = escapeProbability();
+        double lo = 0;
+        double hi = 2;
+        while (detectedFromCrashBy(hi, q) < p) {
+            hi *= 2;
+        }
+        for (int i = 0; i < 60; i++) {
+            double mid = (lo + hi) / 2;
+            if (detectedFromCrashBy(mid, q) < p) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return Duration.ofNanos((long) (hi * probeInterval.toNanos()));
+    }
+
+    /** P(detected within x periods of the crash) = sum over g >= 1 of P(G = g) P(U <= x - g), U uniform in [0, 1). */
+    private static double detectedFromCrashBy(double x, double q) {
+        double sum = 0;
+        double pg = 1 - q;
+        for (int g = 1; g < x && pg > 1e-18; g++) {
+            sum += pg * Math.min(1, x - g);
+            pg *= q;
+        }
+        return sum;
+    }
+
+    /** @return the probability that a member escapes every probe of one period: (1 - 1/(n-1))^(n-1) */
+    private double escapeProbability() {
+        double others = Math.max(1, n - 1);
+        return Math.pow(1 - 1 / others, others);
     }
 
     /**
