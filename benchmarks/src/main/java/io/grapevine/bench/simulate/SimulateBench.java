@@ -138,7 +138,7 @@ public final class SimulateBench {
             int started = Math.min(n, waveSize);
             boolean joined = c.advanceUntil(() -> allSee(c, Math.min(n, waveSize)), Duration.ofMinutes(30));
             waveConvergence.add(c.now().toMillis());
-            progress(started, joined);
+            progress(c, started, joined);
             while (joined && started < n) {
                 long waveStart = c.now().toMillis();
                 int size = Math.min(waveSize, n - started);
@@ -149,23 +149,19 @@ public final class SimulateBench {
                 int expected = started;
                 joined = c.advanceUntil(() -> allSee(c, expected), Duration.ofMinutes(30));
                 waveConvergence.add(c.now().toMillis() - waveStart);
-                progress(started, joined);
+                progress(c, started, joined);
             }
             return joined;
         }
 
         /** A line on stderr per wave, so a run of an hour shows how far it got. */
-        private void progress(int started, boolean joined) {
+        private void progress(SimulatedCluster c, int started, boolean joined) {
             if (waves > 1) {
                 System.err.printf(Locale.ROOT, "wave %d of %d: %,d nodes %s after %.1f simulated s (wave %.1f s), %.0f s wall%n",
                         waveConvergence.size(), waves, started, joined ? "converged" : "NOT converged",
-                        waveConvergenceTotal() / 1000.0, waveConvergence.get(waveConvergence.size() - 1) / 1000.0,
+                        c.now().toMillis() / 1000.0, waveConvergence.get(waveConvergence.size() - 1) / 1000.0,
                         (System.nanoTime() - wall0) / 1e9);
             }
-        }
-
-        private long waveConvergenceTotal() {
-            return waveConvergence.stream().mapToLong(Long::longValue).sum();
         }
 
         Run execute() {

@@ -76,9 +76,9 @@ public final class GoMsgpackWriter {
             return rawByte(0x80 | entries);
         }
         if (entries < 0x10000) {
-            return head16(0xde, entries);
+            return head(0xde, entries, 2);
         }
-        return head32(0xdf, entries);
+        return head(0xdf, entries, 4);
     }
 
     /**
@@ -129,9 +129,9 @@ public final class GoMsgpackWriter {
             return rawByte(0xa0 | length);
         }
         if (length < 0x10000) {
-            return head16(0xda, length);
+            return head(0xda, length, 2);
         }
-        return head32(0xdb, length);
+        return head(0xdb, length, 4);
     }
 
     /**
@@ -147,35 +147,29 @@ public final class GoMsgpackWriter {
                 return rawByte((int) v);
             }
             if (v < 0x100) {
-                ensure(2);
-                buf[size++] = (byte) 0xcc;
-                buf[size++] = (byte) v;
-                return this;
+                return head(0xcc, v, 1);
             }
             if (v < 0x10000) {
-                return head16(0xcd, (int) v);
+                return head(0xcd, v, 2);
             }
             if (v < 0x1_0000_0000L) {
-                return head32(0xce, v);
+                return head(0xce, v, 4);
             }
-            return head64(0xcf, v);
+            return head(0xcf, v, 8);
         }
         if (v >= -32) {
             return rawByte((int) v & 0xff);
         }
         if (v >= Byte.MIN_VALUE) {
-            ensure(2);
-            buf[size++] = (byte) 0xd0;
-            buf[size++] = (byte) v;
-            return this;
+            return head(0xd0, v, 1);
         }
         if (v >= Short.MIN_VALUE) {
-            return head16(0xd1, (int) v);
+            return head(0xd1, v, 2);
         }
         if (v >= Integer.MIN_VALUE) {
-            return head32(0xd2, v);
+            return head(0xd2, v, 4);
         }
-        return head64(0xd3, v);
+        return head(0xd3, v, 8);
     }
 
     /**
@@ -196,28 +190,11 @@ public final class GoMsgpackWriter {
         return Arrays.copyOf(buf, size);
     }
 
-    private GoMsgpackWriter head16(int format, int v) {
-        ensure(3);
+    /** A format byte followed by the low {@code bytes} bytes of {@code v}, big-endian. */
+    private GoMsgpackWriter head(int format, long v, int bytes) {
+        ensure(1 + bytes);
         buf[size++] = (byte) format;
-        buf[size++] = (byte) (v >>> 8);
-        buf[size++] = (byte) v;
-        return this;
-    }
-
-    private GoMsgpackWriter head32(int format, long v) {
-        ensure(5);
-        buf[size++] = (byte) format;
-        buf[size++] = (byte) (v >>> 24);
-        buf[size++] = (byte) (v >>> 16);
-        buf[size++] = (byte) (v >>> 8);
-        buf[size++] = (byte) v;
-        return this;
-    }
-
-    private GoMsgpackWriter head64(int format, long v) {
-        ensure(9);
-        buf[size++] = (byte) format;
-        for (int shift = 56; shift >= 0; shift -= 8) {
+        for (int shift = 8 * (bytes - 1); shift >= 0; shift -= 8) {
             buf[size++] = (byte) (v >>> shift);
         }
         return this;

@@ -31,9 +31,8 @@ public final class BroadcastQueue {
     private Map<String, Item> byName = new HashMap<>();
     /** Most entries {@link #byName} held since it was last emptied (a map never shrinks its table). */
     private int byNameHighWater;
-    /** Scratch lists of {@link #take}, kept to spare an allocation per packet. */
+    /** Scratch list of {@link #take}, kept to spare an allocation per packet. */
     private final List<Item> sent = new ArrayList<>();
-    private final List<Item> moving = new ArrayList<>();
     private final int retransmitMult;
     private final IntSupplier clusterSize;
     private final int maxItems;
@@ -136,9 +135,7 @@ public final class BroadcastQueue {
                 sent.add(item);
             }
         }
-        // Sent items come bucket by bucket, newest first: each bucket's go up one, together.
-        List<Item> moving = this.moving;
-        moving.clear();
+        // Only now, so that the scan above never meets an item it has just sent.
         for (int i = 0; i < sent.size(); i++) {
             Item item = sent.get(i);
             item.transmits++;
@@ -146,12 +143,8 @@ public final class BroadcastQueue {
                 forget(item);
                 item.finish();
             } else {
-                moving.add(item);
-            }
-            if (!moving.isEmpty() && (i + 1 == sent.size() || sent.get(i + 1).transmits != item.transmits - 1)) {
-                bucket(moving.get(0).transmits).insertNewestFirst(moving);
-                size += moving.size();
-                moving.clear();
+                bucket(item.transmits).insert(item);
+                size++;
             }
         }
         sent.clear();
@@ -277,13 +270,6 @@ public final class BroadcastQueue {
             }
             set(lo, item);
             size++;
-        }
-
-        /** Adds items given newest first. */
-        void insertNewestFirst(List<Item> batch) {
-            for (Item item : batch) {
-                insert(item);
-            }
         }
 
         void remove(Item item) {

@@ -83,7 +83,7 @@ public final class InboundPackets {
 
     private void onIndirectPing(InetSocketAddress from, Message.IndirectPing ip) {
         InetSocketAddress requester = replyAddress(from, ip.sourceAddr(), ip.sourcePort());
-        InetSocketAddress target = NodeRecord.toSocketAddress(ip.target(), ip.port());
+        InetSocketAddress target = MemberIdentity.toSocketAddress(ip.target(), ip.port());
         long localSeq = acks.nextSeq();
         boolean[] answered = new boolean[1];
         acks.expect(localSeq, () -> {
@@ -102,7 +102,7 @@ public final class InboundPackets {
 
     private static InetSocketAddress replyAddress(InetSocketAddress from, byte[] sourceAddr, int sourcePort) {
         if (sourceAddr != null && sourceAddr.length > 0 && sourcePort > 0) {
-            return NodeRecord.toSocketAddress(sourceAddr, sourcePort);
+            return MemberIdentity.toSocketAddress(sourceAddr, sourcePort);
         }
         return from;
     }

@@ -149,6 +149,7 @@ public final class MemberIdentity {
         return e.bytes();
     }
 
+    /** An address to send to from wire bytes; no IP reads as 0.0.0.0, as Go's zero value. */
     static InetSocketAddress toSocketAddress(byte[] ip, int port) {
         try {
             return new InetSocketAddress(InetAddress.getByAddress(ip == null || ip.length == 0 ? new byte[4] : ip), port);

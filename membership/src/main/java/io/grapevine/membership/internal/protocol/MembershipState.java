@@ -114,7 +114,7 @@ public final class MembershipState {
                 readdress = true;
             } else {
                 metrics.conflict();
-                listener.onConflict(a.node(), r.socketAddress(), NodeRecord.toSocketAddress(a.addr(), a.port()));
+                listener.onConflict(a.node(), r.socketAddress(), MemberIdentity.toSocketAddress(a.addr(), a.port()));
                 return;
             }
         }

@@ -127,8 +127,4 @@ public final class NodeRecord {
         }
         return ip;
     }
-
-    static InetSocketAddress toSocketAddress(byte[] ip, int port) {
-        return MemberIdentity.toSocketAddress(ip, port);
-    }
 }
