@@ -28,6 +28,14 @@ import org.junit.jupiter.api.TestMethodOrder;
 class SerfMixedClusterTest {
     private static final Duration LEAVE = Duration.ofSeconds(15);
     private static final Duration TAGS = Duration.ofSeconds(15);
+    /**
+     * Gossip reaches every member in a fraction of a second, but it is random: each informed member
+     * passes the update to about four others, so in six nodes it misses a given member about once in
+     * 200 changes (measured: 1 miss in 180). The missed member then learns it at its next push/pull
+     * sync, and serf's first sync comes up to 2 x 30 s after the agent starts (a random stagger, then
+     * the interval). This bound covers that, with 10 s to spare on a loaded machine.
+     */
+    private static final Duration TAGS_BY_PUSH_PULL = Duration.ofSeconds(70);
 
     private MixedCluster cluster;
     private GrapevineProcess killedG3;
@@ -80,11 +88,28 @@ class SerfMixedClusterTest {
         cluster.tagsChanged("g3", g3Tags);
 
         long t0 = System.nanoTime();
-        for (SerfAgent agent : cluster.serfAgents()) {
-            Await.until("new tags of g1 and g3 in serf members on " + agent.name(), TAGS, agent::tags,
-                    tags -> tags.equals(cluster.expectedTags()));
+        Map<String, Long> seenAfter = new TreeMap<>();
+        Map<String, Object> lastSeen = new TreeMap<>();
+        while (seenAfter.size() < cluster.serfAgents().size() && millisSince(t0) < TAGS_BY_PUSH_PULL.toMillis()) {
+            for (SerfAgent agent : cluster.serfAgents()) {
+                if (seenAfter.containsKey(agent.name())) {
+                    continue;
+                }
+                Map<String, Map<String, String>> tags = agent.tags();
+                lastSeen.put(agent.name(), tags);
+                if (tags.equals(cluster.expectedTags())) {
+                    seenAfter.put(agent.name(), millisSince(t0));
+                }
+            }
+            Thread.sleep(Await.POLL.toMillis());
         }
-        System.out.printf("setTags visible in every serf agent after %d ms%n", millisSince(t0));
+        System.out.printf("setTags visible in serf members after (ms): %s%n", seenAfter);
+        assertThat(seenAfter).as("ms until the new tags of g1 and g3 showed in serf members on each agent "
+                        + "(by gossip or, where gossip missed, push/pull); last seen: %s", lastSeen)
+                .containsOnlyKeys(cluster.serfAgents().stream().map(SerfAgent::name).toList());
+        assertThat(seenAfter.values().stream().filter(ms -> ms <= TAGS.toMillis()).count())
+                .as("agents that had the new tags by gossip, within %s: %s", TAGS, seenAfter)
+                .isGreaterThanOrEqualTo(cluster.serfAgents().size() - 1L);
     }
 
     @Test

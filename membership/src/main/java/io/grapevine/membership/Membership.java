@@ -48,7 +48,9 @@ public interface Membership {
     Flux<MembershipEvent> events();
 
     /**
-     * Replaces this node's tags and gossips them with a new incarnation.
+     * Replaces this node's tags and gossips them with a new incarnation. Gossip reaches most
+     * members within a few gossip intervals; a member it happens to miss gets the new tags at the
+     * next push/pull sync with any member that has them (see {@link MembershipConfig#pushPullInterval()}).
      *
      * @param tags the new tags (at most 512 bytes encoded)
      * @return completes once the change is queued for gossip
