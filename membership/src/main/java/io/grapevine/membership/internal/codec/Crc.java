@@ -33,20 +33,32 @@ public final class Crc {
     /**
      * @param buf a checksummed packet, starting with type byte 12
      * @return the payload
+     * @throws DropException as {@link #verify(byte[])}
+     */
+    public static byte[] unwrap(byte[] buf) throws DropException {
+        return Arrays.copyOfRange(buf, verify(buf), buf.length);
+    }
+
+    /**
+     * Checks a packet's checksum where it lies, so that the payload can be decoded in place.
+     *
+     * @param buf a checksummed packet, starting with type byte 12
+     * @return where the payload starts in {@code buf} (it runs to the end)
      * @throws DropException {@code crc} when the checksum does not match, {@code malformed} when
      *                       the packet is not a CRC packet or is shorter than its header
      */
-    public static byte[] unwrap(byte[] buf) throws DropException {
+    public static int verify(byte[] buf) throws DropException {
         if (buf.length < HEADER || (buf[0] & 0xff) != MessageType.HAS_CRC) {
             throw new DropException("malformed", "not a CRC packet: needs type byte 12 and 4 checksum bytes");
         }
         long expected = ((buf[1] & 0xffL) << 24) | ((buf[2] & 0xffL) << 16) | ((buf[3] & 0xffL) << 8) | (buf[4] & 0xffL);
-        byte[] payload = Arrays.copyOfRange(buf, HEADER, buf.length);
-        long actual = crc32(payload);
+        CRC32 crc = new CRC32();
+        crc.update(buf, HEADER, buf.length - HEADER);
+        long actual = crc.getValue();
         if (actual != expected) {
             throw new DropException("crc", String.format("checksum %08x, packet says %08x", actual, expected));
         }
-        return payload;
+        return HEADER;
     }
 
     private static long crc32(byte[] b) {

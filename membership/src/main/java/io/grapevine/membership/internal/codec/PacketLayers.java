@@ -93,12 +93,13 @@ public final class PacketLayers {
             }
             buf = encryption.decryptPacket(buf);
         }
+        int from = 0;
         if (buf.length > 0 && (buf[0] & 0xff) == MessageType.HAS_CRC) {
-            buf = Crc.unwrap(buf);
+            from = Crc.verify(buf);
         }
         List<Message> messages = new ArrayList<>();
         List<DropException> drops = new ArrayList<>();
-        collect(buf, 0, buf.length, 0, messages, drops);
+        collect(buf, from, buf.length, 0, messages, drops);
         return new Unwrapped(List.copyOf(messages), List.copyOf(drops));
     }
 
