@@ -8,32 +8,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import reactor.test.scheduler.VirtualTimeScheduler;
 
 /** The cluster's timer queue keeps the virtual-time scheduler's order: by due time, then FIFO. */
-class EventQueueTest {
-    private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
-    private final List<Throwable> errors = new ArrayList<>();
+class EventQueueTest extends VirtualClockFixture {
     private final EventQueue queue = new EventQueue(time, errors::add);
-    private final List<String> ran = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() {
-        time.dispose();
-    }
-
-    private Runnable log(String what) {
-        return () -> ran.add(time.now(TimeUnit.MILLISECONDS) + ":" + what);
-    }
 
     @Test
     void runsByDueTimeThenInTheOrderScheduledAndWorkForNowInTheSamePass() {
         queue.schedule(log("b"), TimeUnit.MILLISECONDS.toNanos(20));
         queue.schedule(log("a"), TimeUnit.MILLISECONDS.toNanos(10));
         queue.schedule(() -> {
-            ran.add(time.now(TimeUnit.MILLISECONDS) + ":c");
+            log("c").run();
             queue.schedule(log("c-now"), 0);
             queue.schedule(log("c-later"), TimeUnit.MILLISECONDS.toNanos(5));
         }, TimeUnit.MILLISECONDS.toNanos(20));

@@ -4,30 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grapevine.testkit.internal.NodeScheduler;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
-import reactor.test.scheduler.VirtualTimeScheduler;
 
 /** Pause, kill and cancellation of one node's work on the shared virtual clock. */
-class NodeSchedulerTest {
-    private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
-    private final List<Throwable> errors = new ArrayList<>();
+class NodeSchedulerTest extends VirtualClockFixture {
     private final NodeScheduler node = new NodeScheduler(time, errors::add, 2);
-    private final List<String> ran = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() {
-        time.dispose();
-    }
-
-    private Runnable log(String what) {
-        return () -> ran.add(time.now(TimeUnit.MILLISECONDS) + ":" + what);
-    }
 
     @Test
     void workThatComesDueDuringAPauseRunsInOrderOnResume() {

@@ -134,9 +134,9 @@ public final class SimulateBench {
          * @return whether every wave converged within its timeout
          */
         boolean join(SimulatedCluster c) {
-            int waveSize = (n + waves - 1) / waves;
-            int started = Math.min(n, waveSize);
-            boolean joined = c.advanceUntil(() -> allSee(c, Math.min(n, waveSize)), Duration.ofMinutes(30));
+            int waveSize = waveSize();
+            int started = waveSize;
+            boolean joined = c.advanceUntil(() -> allSee(c, waveSize), Duration.ofMinutes(30));
             waveConvergence.add(c.now().toMillis());
             progress(c, started, joined);
             while (joined && started < n) {
@@ -154,6 +154,11 @@ public final class SimulateBench {
             return joined;
         }
 
+        /** @return nodes per wave (the last may have fewer); never more than n */
+        private int waveSize() {
+            return (n + waves - 1) / waves;
+        }
+
         /** A line on stderr per wave, so a run of an hour shows how far it got. */
         private void progress(SimulatedCluster c, int started, boolean joined) {
             if (waves > 1) {
@@ -169,8 +174,7 @@ public final class SimulateBench {
                     .bind(new InetSocketAddress("10.0.0.1", 7946)).profile(Profile.LAN).build(), n);
             wall0 = System.nanoTime();
             long cpu0 = cpu.getCurrentThreadCpuTime();
-            int firstWave = Math.min(n, (n + waves - 1) / waves);
-            try (SimulatedCluster c = SimulatedCluster.builder().nodes(firstWave).seed(seed).profile(Profile.LAN)
+            try (SimulatedCluster c = SimulatedCluster.builder().nodes(waveSize()).seed(seed).profile(Profile.LAN)
                     .seedNodes(3).recordEvents(false).checkEvery(Duration.ofMillis(100)).build()) {
                 c.events().subscribe(this::observe);
                 boolean joined = join(c);
@@ -296,7 +300,7 @@ public final class SimulateBench {
             if (waves == 1) {
                 row("join convergence, all start at once (s)", joinConvergence / 1000.0, Double.NaN);
             } else {
-                row(String.format(Locale.ROOT, "join convergence, %,d waves of %,d, all waves (s)", waves, (n + waves - 1) / waves),
+                row(String.format(Locale.ROOT, "join convergence, %,d waves of %,d, all waves (s)", waves, waveSize()),
                         joinConvergence / 1000.0, Double.NaN);
                 row("join convergence, first wave (all at once) (s)", waveConvergence.get(0) / 1000.0, Double.NaN);
                 List<Long> later = waveConvergence.subList(1, waveConvergence.size());

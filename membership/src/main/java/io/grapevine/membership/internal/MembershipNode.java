@@ -232,7 +232,7 @@ public final class MembershipNode implements Membership {
 
     private void reaped(List<NodeRecord> records) {
         for (NodeRecord r : records) {
-            serfIntents.forget(r);
+            serfIntents.reaped(r);
             publisher.removed(r);
             publisher.event(MembershipEvent.Type.REMOVED, r.toMember());
         }

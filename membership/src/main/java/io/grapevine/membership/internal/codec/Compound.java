@@ -1,7 +1,5 @@
 package io.grapevine.membership.internal.codec;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,21 +13,6 @@ public final class Compound {
     public static final int MAX_PART_BYTES = 0xFFFF;
 
     private Compound() {
-    }
-
-    /**
-     * The parts of a decoded compound.
-     *
-     * @param parts   the parts that fit, in order
-     * @param missing how many announced parts did not fit in the packet (memberlist keeps the
-     *                parts before the first one that does not fit and reports the rest as
-     *                truncated); 0 when the compound was whole
-     */
-    public record Parts(List<byte[]> parts, int missing) {
-        /** @return whether parts were lost to truncation, for the caller's drop counter */
-        public boolean truncated() {
-            return missing > 0;
-        }
     }
 
     /**
@@ -74,26 +57,15 @@ public final class Compound {
     }
 
     /**
-     * Splits a compound. Bytes after the last part are ignored, as memberlist ignores them.
-     *
-     * @param buf the compound, starting with its type byte 7
-     * @return the parts that fit and how many did not
-     * @throws DropException {@code malformed} when it is not a compound or its length table is cut short
-     */
-    public static Parts decode(byte[] buf) throws DropException {
-        List<byte[]> parts = new ArrayList<>();
-        int missing = walk(buf, 0, buf.length, (b, from, to) -> parts.add(Arrays.copyOfRange(b, from, to)));
-        return new Parts(List.copyOf(parts), missing);
-    }
-
-    /**
      * Hands each part of a compound to {@code sink} in place, without copying it.
      *
      * @param buf  the buffer
      * @param from where the compound starts (its type byte 7)
      * @param to   just past its last byte
      * @param sink receives the parts that fit, in order
-     * @return how many announced parts did not fit (see {@link Parts#missing()})
+     * @return how many announced parts did not fit in the packet: memberlist keeps the parts
+     *         before the first one that does not fit and reports the rest as truncated; 0 when
+     *         the compound was whole
      * @throws DropException {@code malformed} when it is not a compound or its length table is cut short
      */
     public static int walk(byte[] buf, int from, int to, PartSink sink) throws DropException {

@@ -1,6 +1,5 @@
 package io.grapevine.membership.internal.codec;
 
-import java.util.Arrays;
 import java.util.zip.CRC32;
 
 /**
@@ -19,7 +18,7 @@ public final class Crc {
      * @return the checksummed packet
      */
     public static byte[] wrap(byte[] payload) {
-        long crc = crc32(payload);
+        long crc = crc32(payload, 0, payload.length);
         byte[] out = new byte[HEADER + payload.length];
         out[0] = (byte) MessageType.HAS_CRC;
         out[1] = (byte) (crc >>> 24);
@@ -28,15 +27,6 @@ public final class Crc {
         out[4] = (byte) crc;
         System.arraycopy(payload, 0, out, HEADER, payload.length);
         return out;
-    }
-
-    /**
-     * @param buf a checksummed packet, starting with type byte 12
-     * @return the payload
-     * @throws DropException as {@link #verify(byte[])}
-     */
-    public static byte[] unwrap(byte[] buf) throws DropException {
-        return Arrays.copyOfRange(buf, verify(buf), buf.length);
     }
 
     /**
@@ -52,18 +42,16 @@ public final class Crc {
             throw new DropException("malformed", "not a CRC packet: needs type byte 12 and 4 checksum bytes");
         }
         long expected = ((buf[1] & 0xffL) << 24) | ((buf[2] & 0xffL) << 16) | ((buf[3] & 0xffL) << 8) | (buf[4] & 0xffL);
-        CRC32 crc = new CRC32();
-        crc.update(buf, HEADER, buf.length - HEADER);
-        long actual = crc.getValue();
+        long actual = crc32(buf, HEADER, buf.length - HEADER);
         if (actual != expected) {
             throw new DropException("crc", String.format("checksum %08x, packet says %08x", actual, expected));
         }
         return HEADER;
     }
 
-    private static long crc32(byte[] b) {
+    private static long crc32(byte[] b, int from, int length) {
         CRC32 crc = new CRC32();
-        crc.update(b);
+        crc.update(b, from, length);
         return crc.getValue();
     }
 }

@@ -80,21 +80,9 @@ public final class GoMsgpackReader {
     }
 
     /**
-     * @return a map key
-     * @throws DropException when the key is not a str form or is cut short
-     */
-    public String readKey() throws DropException {
-        int b = peek("map key");
-        if (b == 0xc0) {
-            throw malformed("map key is nil");
-        }
-        return readString("map key", remaining());
-    }
-
-    /**
      * Reads a map key and finds it among known ASCII keys without making a string: struct keys
-     * are read for every field of every message, the hottest path of decoding. Accepts and
-     * rejects exactly what {@link #readKey()} does.
+     * are read for every field of every message, the hottest path of decoding. A key must be a
+     * str form (not nil) of valid UTF-8, as for {@link #readString}.
      *
      * @param known the keys to look for, ASCII bytes
      * @return the index of the key in {@code known}, or -1 for any other (valid) key

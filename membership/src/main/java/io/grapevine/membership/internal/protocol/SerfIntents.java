@@ -126,11 +126,12 @@ public final class SerfIntents {
     }
 
     /**
-     * Keeps a member's intent time once its record leaves the table.
+     * Keeps a member's intent time once its record leaves the table, so that an old intent about
+     * it still reads as old.
      *
      * @param reaped a record removed from the table
      */
-    public void forget(NodeRecord reaped) {
+    public void reaped(NodeRecord reaped) {
         if (reaped.intentTime >= 0) {
             unknown.put(reaped.name(), reaped.intentTime);
         }
